@@ -1,0 +1,1 @@
+"""Rule families (one module each) and the explicit registry that lists them."""

@@ -1,0 +1,106 @@
+"""What every rule shares: the rule record, the per-document view and the audit context.
+
+A rule is a plain function ``check(view, ctx) -> Iterable[Hit]`` wrapped in a
+:class:`Rule` with a stable code, a kebab-case name, a default severity and the
+function's docstring (what it does, why it matters, an example, known problems).
+:func:`qualcheck.checks.registry.RULES` lists them explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from qualcheck.config import Config
+from qualcheck.text import LineIndex, Token, tokenize
+from qualcheck.types import Document, Finding, ReuseMatch, Severity
+from qualcheck.vocab import Vocabulary, word_tokens
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found, before it is placed: a span of the document and the evidence."""
+
+    start: int
+    end: int
+    message: str
+    suggestion: str = ""
+    score: float | None = None
+    source: str = ""
+
+
+@dataclass
+class DocView:
+    """One document with its tokens, computed once and shared by every rule."""
+
+    doc: Document
+    tokens: list[Token] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: Document) -> DocView:
+        return cls(doc, tokenize(doc.text))
+
+    @cached_property
+    def words(self) -> list[Token]:
+        """Letter words only, in order."""
+        return word_tokens(self.tokens)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.doc.text, self.doc.line_offset)
+
+
+@dataclass
+class CheckContext:
+    """What rules may consult besides the document: settings, vocabulary, reuse results."""
+
+    config: Config
+    vocab: Vocabulary
+    matches: Mapping[str, list[ReuseMatch]] = field(default_factory=dict)
+    paths: Mapping[str, str] = field(default_factory=dict)  # doc_id -> path, for sources
+
+    def is_known(self, norm: str) -> bool:
+        """A word the house uses often enough that it is not a slip, or one accepted in config."""
+        return self.vocab.norm_count(norm) >= self.config.corpus_min_count or norm in self.accepted
+
+    @cached_property
+    def accepted(self) -> frozenset[str]:
+        return frozenset(w.casefold() for w in self.config.accept)
+
+
+CheckFn = Callable[[DocView, CheckContext], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: stable code, readable name, default severity, family, and its check."""
+
+    code: str
+    name: str
+    severity: Severity
+    family: str
+    check: CheckFn
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0]
+
+    def run(self, view: DocView, ctx: CheckContext) -> list[Finding]:
+        """Run the check on one document and place each hit (line, column, text)."""
+        out = []
+        for hit in self.check(view, ctx):
+            line, column = view.lines.position(hit.start)
+            out.append(
+                Finding(
+                    path=view.doc.path, doc_id=view.doc.doc_id, rule=self.name, code=self.code,
+                    severity=self.severity, start=hit.start, end=hit.end, line=line, column=column,
+                    text=view.doc.text[hit.start : hit.end], message=hit.message,
+                    suggestion=hit.suggestion, score=hit.score, source=hit.source,
+                )
+            )
+        return out

@@ -1,0 +1,59 @@
+"""Mechanical slips: keys hit in the wrong order rather than words misspelt.
+
+These need no dictionary: a comma glued to the next word ("plan,w which") or a word
+typed twice ("the the") is wrong in any language the newsroom writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qualcheck.checks.base import CheckContext, DocView, Hit
+
+# word, punctuation, then a letter with no space: "plan,w", "said.The"
+_GLUED = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([,;!?]|\.(?=[A-Z][a-z]))([^\W\d_]+)")
+_DOUBLE_OK = frozenset({"that", "had", "ha", "bye", "no", "very", "so", "really", "knock", "tut", "is"})
+
+
+def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """Punctuation glued to the next word: "plan,w which", "said.The".
+
+    Why: a missing space is a slip readers notice at once, and it often hides a stray
+    letter typed with it.
+    Example: "an exciting plan,w which" -> suggest "plan, which" (the stray "w" is the
+    first letter of the next word, so it is dropped).
+    Known problems: abbreviations written without spaces ("U.S.A") are skipped only
+    when their letters are single; a domain name in running text ("news.Com") is flagged.
+    """
+    text = view.doc.text
+    urls = [(t.start, t.end) for t in view.tokens if t.kind in ("url", "email", "handle", "hashtag")]
+    for m in _GLUED.finditer(text):
+        if any(s <= m.start() < e for s, e in urls):
+            continue
+        word, punct, glued = m.groups()
+        after = text[m.end() : m.end() + 40]
+        next_word = re.match(r"\s+([^\W\d_]+)", after)
+        if len(glued) == 1 and glued.lower() not in "ai" and next_word and \
+                next_word.group(1)[0].lower() == glued.lower():
+            fix = f"{word}{punct}"
+            message = f"missing space after '{punct}' and a stray '{glued}' before '{next_word.group(1)}'"
+        else:
+            fix = f"{word}{punct} {glued}"
+            message = f"missing space after '{punct}'"
+        yield Hit(m.start(), m.end(), message, fix)
+
+
+def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """The same word twice in a row with only spaces between: "the the".
+
+    Why: the commonest slip when a sentence is edited, and spell-checkers pass it.
+    Example: "said the the minister" -> suggest "the".
+    Known problems: deliberate repeats ("that that", "had had") are allowed by a short
+    list; other deliberate repeats are flagged.
+    """
+    words = view.words
+    text = view.doc.text
+    for a, b in zip(words, words[1:], strict=False):
+        if a.norm == b.norm and a.norm not in _DOUBLE_OK and text[a.end : b.start].strip() == "":
+            yield Hit(a.start, b.end, f"'{a.text}' is repeated", a.text)

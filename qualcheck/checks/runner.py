@@ -1,0 +1,50 @@
+"""Run the selected rules over every document and settle overlapping language findings.
+
+One slip should give one finding: when several language rules flag overlapping text
+("Entertainmnet" is both a rare variant and an unknown word), the rule listed first in
+the registry keeps it. Reuse findings are never merged away. A rule that fails on one
+document is reported for that document and the audit goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from qualcheck.checks.base import CheckContext, DocView, Rule
+from qualcheck.types import Finding, Skipped
+
+
+@dataclass
+class CheckRun:
+    """Findings in document order, plus any (document, rule) that failed and why."""
+
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[Skipped] = field(default_factory=list)
+
+
+def _settle(findings: list[Finding], families: dict[str, str]) -> list[Finding]:
+    kept: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for f in findings:  # already in registry order
+        if families[f.rule] != "reuse":
+            if any(f.start < e and s < f.end for s, e in taken):
+                continue
+            taken.append((f.start, f.end))
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.code))
+
+
+def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule]) -> CheckRun:
+    """Run ``rules`` on each document; one bad document or rule never stops the rest."""
+    families = {r.name: r.family for r in rules}
+    run = CheckRun()
+    for view in views:
+        found: list[Finding] = []
+        for rule in rules:
+            try:
+                found.extend(rule.run(view, ctx))
+            except Exception as exc:  # noqa: BLE001 - reported per document, never lost
+                run.failures.append(Skipped(view.doc.path, f"rule {rule.name} failed: {exc!r}"))
+        run.findings.extend(_settle(found, families))
+    return run

@@ -1,0 +1,133 @@
+"""Spelling rules: known misspellings, unknown words near a known one, rare corpus variants.
+
+Each layer is its own rule so editors can tune them. All of them skip what is not prose
+(URLs, e-mail addresses, handles, hashtags, numbers, words with digits), words marked
+``[sic]``, acronyms in capitals, and words the house uses often (the corpus vocabulary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from qualcheck.checks.base import CheckContext, DocView, Hit
+from qualcheck.lexicon import NeighborIndex, is_english, known_misspellings, match_case
+from qualcheck.text import Token, normalize_word
+from qualcheck.vocab import base_form
+
+_INFLECTIONS = ("s", "es", "'s", "ed", "d", "ing", "er", "n", "an", "ian", "ese", "i", "y", "e")
+
+
+def is_inflection(a: str, b: str) -> bool:
+    """True when one word is the other plus a common ending ("Korea"/"Korean")."""
+    short, long_ = sorted((a.casefold(), b.casefold()), key=len)
+    return long_.startswith(short) and long_[len(short) :] in _INFLECTIONS
+
+
+def _marked_sic(view: DocView, t: Token) -> bool:
+    return view.doc.text[t.end : t.end + 8].lstrip().lower().startswith("[sic]")
+
+
+def candidate_words(view: DocView, ctx: CheckContext) -> Iterator[tuple[Token, str, str]]:
+    """(token, surface form without possessive, case-folded key) for every checkable word."""
+    for t in view.words:
+        if "'" in t.norm or _marked_sic(view, t):
+            continue
+        form = base_form(t.text)
+        norm = normalize_word(form)
+        if len(norm) < 3 or norm in ctx.accepted:
+            continue
+        if len(form) > 1 and form.isupper():
+            continue  # acronyms: KAIST, AESPA
+        yield t, form, norm
+
+
+@lru_cache(maxsize=8)
+def _corpus_index(words: frozenset[str]) -> NeighborIndex:
+    return NeighborIndex(words)
+
+
+def corpus_neighbors(ctx: CheckContext, norm: str, max_distance: int) -> list[tuple[str, int]]:
+    """Words the corpus uses often (at least ``corpus_min_count`` times) near ``norm``."""
+    common = frozenset(w for w, n in ctx.vocab.norms.items() if n >= ctx.config.corpus_min_count)
+    return _corpus_index(common).lookup(norm, max_distance)
+
+
+def _max_distance(norm: str, ctx: CheckContext) -> int:
+    return min(ctx.config.max_edit_distance, 2 if len(norm) >= 8 else 1)
+
+
+def known_misspelling(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """A word on the shipped list of 95,000 known misspellings ("courtsey" for "courtesy").
+
+    Why: these are the slips people really make; the list is precise, so each hit is
+    almost certainly wrong.
+    Example: "photo courtsey of the agency" -> suggest "courtesy".
+    Known problems: a house name that happens to be on the list is flagged until it is
+    used often enough in the corpus or added to ``accept``.
+    """
+    table = known_misspellings()
+    for t, form, norm in candidate_words(view, ctx):
+        fixes = table.get(norm)
+        if not fixes or is_english(norm) or ctx.is_known(norm):
+            continue
+        suggestion = match_case(form, fixes[0])
+        yield Hit(t.start, t.start + len(form), f"'{form}' is a common misspelling of '{suggestion}'",
+                  " | ".join(match_case(form, f) for f in fixes))
+
+
+def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """A lower-case word known neither to the dictionary nor to the corpus, close to one that is.
+
+    Why: catches slips that are on no list ("entertainmnet"), without flagging jargon
+    or names the corpus uses.
+    Example: "the goverment said" -> suggest "government".
+    Known problems: capitalised words are left to the name rules, so a misspelt word
+    at the start of a sentence is only caught when it is on the known-misspellings list.
+    """
+    from qualcheck.lexicon import english_index
+
+    table = known_misspellings()
+    for t, form, norm in candidate_words(view, ctx):
+        if form[0].isupper() or "-" in norm or norm in table:
+            continue
+        if is_english(norm) or ctx.is_known(norm) or len(norm) < 4:
+            continue
+        dist = _max_distance(norm, ctx)
+        options = {w: d for w, d in english_index().lookup(norm, dist)}
+        for w, d in corpus_neighbors(ctx, norm, dist):
+            options[w] = min(d, options.get(w, d))
+        if not options:
+            continue
+        best = min(options, key=lambda w: (options[w], -ctx.vocab.norm_count(w), w[0] != norm[0],
+                                           abs(len(w) - len(norm)), w))
+        used = ctx.vocab.norm_count(best)
+        evidence = f" (used {used} times in the corpus)" if used else ""
+        yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean '{best}'{evidence}?",
+                  match_case(form, best))
+
+
+def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """A rare capitalised form one or two edits from a form the corpus uses much more.
+
+    Why: names and house terms are not in any dictionary, but the corpus knows them:
+    "Entertainmnet" once beside "Entertainment" forty times is a slip.
+    Example: "courtesy of SM Entertainmnet" -> suggest "Entertainment".
+    Known problems: two real names one letter apart, one rare and one frequent, are
+    flagged; list them as distinct in the house style.
+    """
+    for t, form, norm in candidate_words(view, ctx):
+        if not form[0].isupper() or "-" in norm or is_english(norm):
+            continue
+        own = ctx.vocab.norm_count(norm)
+        if own >= ctx.config.corpus_min_count:
+            continue
+        for w, _d in corpus_neighbors(ctx, norm, _max_distance(norm, ctx)):
+            used = ctx.vocab.norm_count(w)
+            if used < 3 * own or w[0] != norm[0] or is_inflection(w, norm):
+                continue
+            suggestion = ctx.vocab.majority_casing(w) or match_case(form, w)
+            yield Hit(t.start, t.start + len(form),
+                      f"'{form}' looks like a slip for '{suggestion}', used {used} times "
+                      f"in {ctx.vocab.docs(w)} document(s)", suggestion, score=round(own / used, 4))
+            break

@@ -1,0 +1,112 @@
+"""Typed settings: defaults here, overrides from ``qualcheck.toml`` or ``[tool.qualcheck]``.
+
+Every option is a field of :class:`Config`; a key in a file or a keyword passed to
+:func:`qualcheck.audit` that is not a field is an error naming the key, so a misspelt
+setting never silently does nothing.
+
+>>> Config.from_mapping({"reuse-threshold": 0.3}).reuse_threshold
+0.3
+>>> Config.from_mapping({"reuse-treshold": 0.3})
+Traceback (most recent call last):
+...
+qualcheck.config.ConfigError: unknown setting 'reuse-treshold'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from qualcheck.types import Severity
+
+
+class ConfigError(ValueError):
+    """A setting that does not exist or has a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """All options of an audit, with their defaults."""
+
+    # Reuse
+    reuse_threshold: float = 0.2  # smallest share of an article taken from one source to report
+    shingle_size: int = 3  # words per shingle for candidate search
+    num_perm: int = 128  # MinHash permutations
+    # Spelling and names
+    corpus_min_count: int = 3  # a word used this often in corpus + audit is the house's word
+    max_edit_distance: int = 2  # for typo suggestions on long words (1 below 8 letters)
+    accept: tuple[str, ...] = ()  # words never flagged (exact tokens)
+    # Loading
+    id_column: str = "id"
+    title_column: str = "title"
+    text_column: str = "text"
+    max_bytes: int = 50_000_000
+    # Rules and outcome
+    select: tuple[str, ...] = ()  # rule codes, names or prefixes to run (empty: all)
+    ignore: tuple[str, ...] = ()  # rule codes, names or prefixes to skip
+    fail_on: Severity = Severity.ERROR
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], origin: str = "options") -> Config:
+        """Build from ``values`` (kebab-case or snake_case keys), rejecting unknown keys."""
+        known = {f.name: f for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in values.items():
+            name = key.replace("-", "_")
+            if name not in known:
+                raise ConfigError(f"unknown setting {key!r}" + ("" if origin == "options" else f" in {origin}"))
+            kwargs[name] = _coerce(known[name], value, key)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Config:
+        """Read ``qualcheck.toml`` (top level) or ``pyproject.toml`` (``[tool.qualcheck]``)."""
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config {p}: {exc}") from None
+        if p.name == "pyproject.toml":
+            data = data.get("tool", {}).get("qualcheck", {})
+        return cls.from_mapping(data, origin=str(p))
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied (validated like any other setting)."""
+        merged = {f.name: getattr(self, f.name) for f in fields(self)}
+        merged.update({k.replace("-", "_"): v for k, v in changes.items()})
+        return Config.from_mapping(merged)
+
+
+def _coerce(f: dataclasses.Field[Any], value: Any, key: str) -> Any:
+    default = f.default if f.default is not dataclasses.MISSING else None
+    try:
+        if isinstance(default, Severity):
+            return value if isinstance(value, Severity) else Severity.parse(str(value))
+        if isinstance(default, tuple):
+            if isinstance(value, str):
+                value = [value]
+            return tuple(str(v) for v in value)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
+        if isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError
+            return value
+        if isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError
+            return float(value)
+        if isinstance(default, str):
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+    except (TypeError, ValueError) as exc:
+        detail = f": {exc}" if str(exc) else ""
+        raise ConfigError(f"bad value {value!r} for setting {key!r}{detail}") from None
+    return value

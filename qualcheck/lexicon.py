@@ -1,0 +1,136 @@
+"""The shipped word lists and a fast near-neighbour lookup over any set of words.
+
+``english.csv`` (47,826 words) and ``words.csv`` (95,445 known misspellings with their
+corrections) come from the ``typos`` project (MIT or Apache-2.0; see ``data/SOURCE.txt``).
+They are read once per process, from package data: nothing is downloaded.
+
+:class:`NeighborIndex` finds the words within a small edit distance of a query with a
+symmetric-delete index (as in SymSpell): each indexed word is stored under itself and
+its one-letter deletions, the query probes its deletions up to two letters, and every
+candidate is verified with rapidfuzz's optimal-string-alignment distance (transpositions
+count one edit, so "Entertainmnet" is one edit from "Entertainment").
+
+>>> NeighborIndex(["courtesy", "court"]).lookup("courtsey", 2)
+[('courtesy', 1)]
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz.distance import OSA
+
+
+def _read_data(name: str) -> str:
+    return resources.files("qualcheck").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words that are never typos on their own.
+
+    The English list leaves out some common words ("into"), so the corrections of the
+    known-misspellings list, all real words, are added to it.
+    """
+    words = {w.strip() for w in _read_data("english.csv").splitlines() if w.strip()}
+    for fixes in known_misspellings().values():
+        words.update(f for f in fixes if f.isalpha())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def known_misspellings() -> dict[str, tuple[str, ...]]:
+    """Known misspelling (lower case) -> its corrections, most likely first."""
+    out: dict[str, tuple[str, ...]] = {}
+    for row in csv.reader(_read_data("words.csv").splitlines()):
+        if len(row) >= 2:
+            out[row[0]] = tuple(c for c in row[1:] if c)
+    return out
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class NeighborIndex:
+    """Words within a small edit distance of a query, found without scanning the list.
+
+    Args:
+        words: the words to index (compared as given; pass lower-case forms for
+            case-blind lookup).
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        for w in set(words):
+            self._by_key[w].append(w)
+            for d in _deletes(w):
+                self._by_key[d].append(w)
+
+    def lookup(self, query: str, max_distance: int = 1) -> list[tuple[str, int]]:
+        """Indexed words at OSA distance 1..``max_distance`` from ``query``, nearest first."""
+        if max_distance < 1:
+            raise ValueError("max_distance must be at least 1")
+        probes = {query} | _deletes(query)
+        if max_distance >= 2:
+            probes |= {d2 for d in list(probes) for d2 in _deletes(d)}
+        found: dict[str, int] = {}
+        for p in probes:
+            for w in self._by_key.get(p, ()):
+                if w != query and w not in found:
+                    dist = OSA.distance(query, w, score_cutoff=max_distance)
+                    if dist <= max_distance:
+                        found[w] = dist
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+@lru_cache(maxsize=1)
+def english_index() -> NeighborIndex:
+    """A neighbour index over the shipped English word list (built once, ~1 s)."""
+    return NeighborIndex(english_words())
+
+
+def match_case(template: str, word: str) -> str:
+    """Give ``word`` the casing pattern of ``template`` (UPPER, Title or lower).
+
+    >>> match_case("Goverment", "government")
+    'Government'
+    """
+    if len(template) > 1 and template.isupper():
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _stems(word: str) -> list[str]:
+    """Plausible base forms of an inflected English word (the list holds base forms)."""
+    out = []
+    for suffix, repl in (("'s", ""), ("s'", "s"), ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""),
+                         ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("er", ""),
+                         ("er", "e"), ("est", ""), ("ly", ""), ("ily", "y"), ("ness", ""),
+                         ("ment", ""), ("ers", ""), ("ings", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[: len(word) - len(suffix)] + repl
+            out.append(base)
+            if len(base) > 2 and base[-1] == base[-2] and repl == "":
+                out.append(base[:-1])  # stopped -> stopp -> stop
+    return out
+
+
+def is_english(word: str) -> bool:
+    """True when ``word`` (lower case) or a regular inflection of it is in the English list.
+
+    >>> is_english("avatars"), is_english("stopped"), is_english("courtsey")
+    (True, True, False)
+    """
+    words = english_words()
+    if word in words:
+        return True
+    if "-" in word:
+        return all(is_english(p) for p in word.split("-") if p)
+    return any(s in words for s in _stems(word))

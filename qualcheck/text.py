@@ -1,0 +1,143 @@
+"""Tokenization and normalisation that keep character offsets.
+
+One tokenizer serves every check: the reuse engine reads the normalised word stream,
+the language checks read tokens with their casing and sentence position. Every token
+knows its ``start``/``end`` in the original text, so ``text[t.start:t.end] == t.text``.
+
+>>> [t.text for t in tokenize("Lee Kwang-Hyung's plan,w which")]
+["Lee", "Kwang-Hyung's", 'plan', ',', 'w', 'which']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# Order matters: the first alternative that matches at a position wins.
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<url>(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]])
+  | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
+  | (?P<handle>(?<![\w@])@\w+)
+  | (?P<hashtag>(?<![\w#])\#\w+)
+  | (?P<number>\d+(?:[.,:/]\d+)+(?![^\W_]))
+  | (?P<word>[^\W_]+(?:['\u2019\-][^\W_]+)*)
+  | (?P<punct>[^\w\s])
+    """,
+    re.VERBOSE,
+)
+_OPENERS = "\"'\u201c\u2018([{\u00ab"
+_SENTENCE_ENDS = ".!?:;\u2026"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token with its place in the text.
+
+    ``kind`` is word (letters, internal hyphens/apostrophes), number (starts with a
+    digit), mixed (letters and digits), url, email, handle, hashtag or punct.
+    ``sentence_start`` marks the first word of a sentence, line or quotation, whose
+    capital says nothing about the word; ``headline`` marks tokens on a title-case line.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    sentence_start: bool = False
+    headline: bool = False
+
+    @property
+    def norm(self) -> str:
+        """Lower-case form with typographic apostrophes folded, for matching."""
+        return normalize_word(self.text)
+
+
+def normalize_word(word: str) -> str:
+    """Fold case, apostrophes and compatibility forms: the key two spellings share."""
+    return unicodedata.normalize("NFKC", word).replace("\u2019", "'").casefold()
+
+
+def _kind(match: re.Match[str]) -> str:
+    kind = match.lastgroup or "punct"
+    if kind != "word":
+        return kind
+    value = match.group()
+    if value[0].isdigit():
+        return "number"
+    if any(c.isdigit() for c in value):
+        return "mixed"
+    return "word"
+
+
+def _headline_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines written in title case (headlines, captions, crossheads)."""
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        words = re.findall(r"[^\W\d_]{4,}", stripped)
+        if words and not stripped.endswith((".", "?", "!", '"', "\u201d")):
+            capitalised = sum(1 for w in words if w[0].isupper())
+            if capitalised / len(words) >= 0.6:
+                spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens with offsets, sentence starts and headline marks."""
+    headlines = _headline_lines(text)
+    tokens: list[Token] = []
+    expect_start = True
+    last_end = 0
+    h = 0
+    for m in _TOKEN_RE.finditer(text):
+        kind = _kind(m)
+        start, end = m.span()
+        if "\n" in text[last_end:start]:
+            expect_start = True
+        while h < len(headlines) and headlines[h][1] < start:
+            h += 1
+        in_headline = h < len(headlines) and headlines[h][0] <= start < headlines[h][1]
+        value = m.group()
+        if kind == "punct":
+            if value in _SENTENCE_ENDS:
+                expect_start = True
+            elif value not in _OPENERS:
+                expect_start = expect_start and value in "-\u2013\u2014"
+            tokens.append(Token(value, start, end, kind, False, in_headline))
+        else:
+            tokens.append(Token(value, start, end, kind, expect_start, in_headline))
+            expect_start = False
+        last_end = end
+    return tokens
+
+
+def words(tokens: list[Token]) -> list[Token]:
+    """The word-like tokens (words, numbers, mixed) that the reuse engine compares."""
+    return [t for t in tokens if t.kind in ("word", "number", "mixed")]
+
+
+def normalized_words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Normalised word stream of ``text`` with each word's (start, end) offsets."""
+    toks = words(tokenize(text))
+    return [t.norm for t in toks], [(t.start, t.end) for t in toks]
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column); the one mapping the package uses.
+
+    >>> LineIndex("ab\\ncd").position(3)
+    (2, 1)
+    """
+
+    def __init__(self, text: str, line_offset: int = 0) -> None:
+        self._starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._line_offset = line_offset
+
+    def position(self, offset: int) -> tuple[int, int]:
+        i = bisect_right(self._starts, offset) - 1
+        return i + 1 + self._line_offset, offset - self._starts[i] + 1
