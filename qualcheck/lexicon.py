@@ -2,7 +2,9 @@
 
 ``english.csv`` (47,826 words) and ``words.csv`` (95,445 known misspellings with their
 corrections) come from the ``typos`` project (MIT or Apache-2.0; see ``data/SOURCE.txt``).
-They are read once per process, from package data: nothing is downloaded.
+The English list misses common words ("revenue"), so it is joined with pyspellchecker's
+frequency list (160,000 words, MIT), whose counts also rank suggestions. All are read
+once per process from installed package data: nothing is downloaded.
 
 :class:`NeighborIndex` finds the words within a small edit distance of a query with a
 symmetric-delete index (as in SymSpell): each indexed word is stored under itself and
@@ -39,7 +41,16 @@ def english_words() -> frozenset[str]:
     words = {w.strip() for w in _read_data("english.csv").splitlines() if w.strip()}
     for fixes in known_misspellings().values():
         words.update(f for f in fixes if f.isalpha())
+    words.update(word_frequencies())
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, int]:
+    """English word -> frequency in pyspellchecker's corpus (for ranking suggestions)."""
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 @lru_cache(maxsize=1)
@@ -90,8 +101,15 @@ class NeighborIndex:
 
 @lru_cache(maxsize=1)
 def english_index() -> NeighborIndex:
-    """A neighbour index over the shipped English word list (built once, ~1 s)."""
-    return NeighborIndex(english_words())
+    """A neighbour index over the words worth suggesting (built once, under a second).
+
+    Suggestions come from the typos English list and the words pyspellchecker has seen
+    at least 1,000 times: rarer dictionary entries are accepted as words but are seldom
+    what a writer meant.
+    """
+    common = {w for w, n in word_frequencies().items() if n >= 1000}
+    base = {w.strip() for w in _read_data("english.csv").splitlines() if w.strip()}
+    return NeighborIndex(base | common)
 
 
 def match_case(template: str, word: str) -> str:
@@ -133,4 +151,20 @@ def is_english(word: str) -> bool:
         return True
     if "-" in word:
         return all(is_english(p) for p in word.split("-") if p)
-    return any(s in words for s in _stems(word))
+    forms = [word, *_american(word)]
+    return any(f in words or any(s in words for s in _stems(f)) for f in forms)
+
+
+_BRITISH = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
+            ("lled", "led"), ("lling", "ling"), ("ller", "ler"), ("llor", "lor"), ("ogue", "og"),
+            ("ence", "ense"), ("tres", "ters"), ("ised", "ized"), ("ising", "izing"), ("ises", "izes"),
+            ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"), ("gramme", "gram"), ("tonne", "ton"))
+
+
+def _american(word: str) -> list[str]:
+    """American spellings a British word may be listed under ("centre" -> "center")."""
+    out = [word[: len(word) - len(b)] + a for b, a in _BRITISH if word.endswith(b) and len(word) > len(b) + 1]
+    for b, a in (("our", "or"), ("ae", "e"), ("oe", "e")):
+        if b in word[1:-1]:
+            out.append(word.replace(b, a))  # "colourful", "paediatric", "manoeuvre"
+    return out

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
-from qualcheck.lexicon import NeighborIndex, is_english, known_misspellings, match_case
+from qualcheck.lexicon import NeighborIndex, is_english, known_misspellings, match_case, word_frequencies
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
 
@@ -99,8 +99,9 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
             options[w] = min(d, options.get(w, d))
         if not options:
             continue
+        freq = word_frequencies()
         best = min(options, key=lambda w: (options[w], -ctx.vocab.norm_count(w), w[0] != norm[0],
-                                           abs(len(w) - len(norm)), w))
+                                           -freq.get(w, 0), w))
         used = ctx.vocab.norm_count(best)
         evidence = f" (used {used} times in the corpus)" if used else ""
         yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean '{best}'{evidence}?",

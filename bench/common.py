@@ -1,0 +1,145 @@
+"""Shared helpers for the benchmarks: where the data is, what machine ran them, timing, output.
+
+The evaluation data is licensed for evaluation only and is never copied into the repo:
+it is read from ``$QUALCHECK_EVAL_DATA`` or ``../shared/eval`` beside the repository.
+Every benchmark calls :func:`require_data` first and exits 0 with a message when it is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("qualcheck", "datasketch", "pyspellchecker", "rapidfuzz", "pandas", "numpy")
+_SHINGLE_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def eval_root() -> Path:
+    """The evaluation data folder: ``$QUALCHECK_EVAL_DATA`` or ``<repo>/../shared/eval``."""
+    env = os.environ.get("QUALCHECK_EVAL_DATA")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "eval"
+
+
+def require_data(*parts: str) -> Path:
+    """The path ``eval_root()/parts``; prints a message and exits 0 when it does not exist."""
+    path = eval_root().joinpath(*parts)
+    if not path.exists():
+        print(f"SKIP: evaluation data not found at {path} (set QUALCHECK_EVAL_DATA to its folder)")
+        sys.exit(0)
+    return path
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ram_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed" if name != "qualcheck" else "source tree"
+
+
+def machine() -> dict[str, Any]:
+    """Platform, CPU model, cores, RAM, Python and package versions, for the report."""
+    return {
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gb": _ram_gb(),
+        "python": platform.python_version(),
+        "packages": {name: _version(name) for name in PACKAGES},
+    }
+
+
+@dataclass
+class Timer:
+    """Wall-clock seconds of a ``with`` block: ``with timed() as t: ...; t.seconds``."""
+
+    seconds: float = 0.0
+
+
+@contextmanager
+def timed() -> Iterator[Timer]:
+    timer = Timer()
+    start = time.perf_counter()
+    try:
+        yield timer
+    finally:
+        timer.seconds = round(time.perf_counter() - start, 3)
+
+
+def base_parser(description: str) -> argparse.ArgumentParser:
+    """An argument parser with the options every benchmark shares (--seed, --json-out)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seed", type=int, default=13, help="seed for every random choice (default 13)")
+    parser.add_argument("--json-out", type=Path, help="also write the metrics as JSON to this file")
+    return parser
+
+
+def emit(name: str, metrics: dict[str, Any], json_out: Path | None, started: float) -> None:
+    """Print the seconds taken and one JSON line of metrics; optionally write them to a file."""
+    total = round(time.perf_counter() - started, 2)
+    print(f"{name}: finished in {total} s")
+    payload = {"benchmark": name, "total_seconds": total, **metrics, "machine": machine()}
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    print(json.dumps(payload, default=str))
+
+
+def shingles(text: str, size: int = 5) -> set[str]:
+    """Word ``size``-gram shingles of the lower-case ``[a-z0-9]+`` tokens of ``text``."""
+    toks = _SHINGLE_TOKEN.findall(text.lower())
+    return {" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)}
+
+
+def minhash(items: Iterable[str], num_perm: int = 128) -> Any:
+    """A datasketch MinHash fed one ``update`` per shingle (the plain way to use the library)."""
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=num_perm)
+    for item in items:
+        m.update(item.encode("utf-8"))
+    return m
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    """Precision, recall and F1 (0 when undefined), rounded to 4 places."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def rate(num: float, den: float, places: int = 4) -> float:
+    """``num / den`` rounded, 0 when ``den`` is 0."""
+    return round(num / den, places) if den else 0.0

@@ -1,0 +1,157 @@
+"""Near-duplicate recall on the BBC News articles (2,225), against exact Jaccard.
+
+Truth is computed exactly: word 5-gram shingle sets (lower-case ``[a-z0-9]+`` tokens),
+every pair with Jaccard >= 0.5, found through an inverted index of shingles (only pairs
+sharing a shingle are counted, so no 2.5M full comparisons). qualcheck then audits all
+articles as their own corpus with the reuse rules; a pair is found when either article has
+a reuse finding naming the other. Baseline in the same run: datasketch MinHashLSH
+(threshold 0.5, 128 permutations) over the same shingles.
+
+    python -m bench.neardup_bbc [--limit N] [--json-out FILE]
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from datasketch import MinHashLSH
+
+from bench.common import base_parser, emit, minhash, rate, require_data, shingles, timed
+from qualcheck.api import audit_documents
+from qualcheck.config import Config
+from qualcheck.load import load_paths
+from qualcheck.types import Document
+
+NAME = "neardup_bbc"
+Pair = tuple[str, str]
+STRENGTH = ["reuse-duplicate", "reuse-rewrite", "reuse-partial", "~"]
+
+
+def pair(a: str, b: str) -> Pair:
+    return (a, b) if a < b else (b, a)
+
+
+def shared_shingles(sets: dict[str, set[str]]) -> Counter[Pair]:
+    """Number of shingles each pair of documents shares (pairs sharing none are absent)."""
+    index: dict[str, list[str]] = {}
+    for doc_id, sh in sets.items():
+        for s in sh:
+            index.setdefault(s, []).append(doc_id)
+    shared: Counter[Pair] = Counter()
+    for ids in index.values():
+        if len(ids) > 1:
+            shared.update(pair(a, b) for a, b in combinations(ids, 2))
+    return shared
+
+
+def short(doc_id: str) -> str:
+    """``topic/NNN.txt`` for a BBC path."""
+    return "/".join(Path(doc_id).parts[-2:])
+
+
+def jaccard(p: Pair, inter: int, sets: dict[str, set[str]]) -> float:
+    union = len(sets[p[0]]) + len(sets[p[1]]) - inter
+    return inter / union if union else 0.0
+
+
+def containment(p: Pair, inter: int, sets: dict[str, set[str]]) -> float:
+    """The larger of the two shares: how much of the smaller-covered article is in the other."""
+    smallest = min(len(sets[p[0]]), len(sets[p[1]]))
+    return inter / smallest if smallest else 0.0
+
+
+def judge(reported: dict[Pair, str], truth: dict[Pair, float], shared: Counter[Pair],
+          sets: dict[str, set[str]]) -> dict[str, Any]:
+    """Recall against the truth, by Jaccard band, and what the reported non-truth pairs are.
+
+    ``reported`` maps each reported pair to its label (the strongest reuse rule).
+    """
+    found = reported.keys() & truth.keys()
+    extra = reported.keys() - truth.keys()
+    bands = {"exact (J=1)": (1.0, 1.01), "0.8-0.999": (0.8, 1.0), "0.5-0.8": (0.5, 0.8)}
+    by_band = {}
+    for band, (lo, hi) in bands.items():
+        members = [p for p, j in truth.items() if lo <= round(j, 9) < hi]
+        by_band[band] = {"true": len(members), "found": sum(p in found for p in members)}
+    extra_c = [containment(p, shared.get(p, 0), sets) for p in extra]
+    missed = sorted(((round(truth[p], 3), short(p[0]), short(p[1])) for p in truth.keys() - found),
+                    reverse=True)
+    return {
+        "reported_pairs": len(reported), "found": len(found), "recall": rate(len(found), len(truth)),
+        "recall_by_jaccard": by_band, "reported_not_true": len(extra),
+        "reported_not_true_containment_ge_0.2": sum(c >= 0.2 for c in extra_c),
+        "reported_not_true_by_label": dict(Counter(reported[p] for p in extra)),
+        "true_found_by_label": dict(Counter(reported[p] for p in found)),
+        "missed_examples": missed[:10],
+    }
+
+
+def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], float]:
+    with timed() as t:
+        report = audit_documents(docs, (), config=Config(select=("QC1",)))
+        findings = report.findings
+    id_of = {d.path: d.doc_id for d in docs}
+    reported: dict[Pair, str] = {}
+    for r in findings.itertuples(index=False):
+        if str(r.rule).startswith("reuse-") and r.source:
+            p = pair(str(r.doc_id), id_of.get(str(r.source), str(r.source)))
+            reported[p] = min(reported.get(p, "~"), str(r.rule), key=STRENGTH.index)
+    return reported, t.seconds
+
+
+def run_minhash_lsh(sets: dict[str, set[str]]) -> tuple[dict[Pair, str], float]:
+    with timed() as t:
+        lsh = MinHashLSH(threshold=0.5, num_perm=128)
+        hashes = {doc_id: minhash(sh) for doc_id, sh in sets.items() if sh}
+        for doc_id, m in hashes.items():
+            lsh.insert(doc_id, m)
+        reported = {pair(a, b): "lsh" for a, m in hashes.items() for b in lsh.query(m) if b != a}
+    return reported, t.seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = base_parser(__doc__.split("\n", 1)[0])
+    parser.add_argument("--limit", type=int, help="use only this many articles (seeded sample)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    root = require_data("bbc-news", "bbc")
+    topics = sorted(p for p in root.iterdir() if p.is_dir())
+    with timed() as load_t:
+        loaded = load_paths(topics)
+    docs = sorted(loaded.documents, key=lambda d: d.doc_id)
+    if args.limit:
+        sample = random.Random(args.seed).sample(docs, min(args.limit, len(docs)))
+        docs = sorted(sample, key=lambda d: d.doc_id)
+    print(f"{len(docs)} articles loaded in {load_t.seconds} s ({len(loaded.skipped)} skipped)")
+
+    with timed() as truth_t:
+        sets = {d.doc_id: shingles(d.text) for d in docs}
+        shared = shared_shingles(sets)
+        truth = {p: j for p, n in shared.items() if (j := jaccard(p, n, sets)) >= 0.5}
+    print(f"truth: {len(truth)} pairs with Jaccard >= 0.5 ({len(shared)} pairs share a shingle; "
+          f"{truth_t.seconds} s)")
+
+    qc_pairs, qc_seconds = run_qualcheck(docs)
+    lsh_pairs, lsh_seconds = run_minhash_lsh(sets)
+    results: dict[str, Any] = {}
+    runs = (("qualcheck", qc_pairs, qc_seconds), ("minhash_lsh", lsh_pairs, lsh_seconds))
+    for tool, reported, seconds in runs:
+        res = judge(reported, truth, shared, sets)
+        res.update(seconds=seconds, articles_per_second=rate(len(docs), seconds, 1))
+        results[tool] = res
+        print(f"{tool:12} found {res['found']}/{len(truth)} (recall {res['recall']:.3f}), "
+              f"{res['reported_not_true']} reported pairs below J 0.5 "
+              f"({res['reported_not_true_containment_ge_0.2']} with containment >= 0.2), "
+              f"{seconds} s, {res['articles_per_second']} articles/s")
+    metrics = {"articles": len(docs), "true_pairs": len(truth), "truth_seconds": truth_t.seconds,
+               "load_seconds": load_t.seconds, **results}
+    emit(NAME, metrics, args.json_out, started)
+
+
+if __name__ == "__main__":
+    main()

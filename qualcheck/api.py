@@ -1,0 +1,171 @@
+"""The Python API: :func:`audit` builds the context once, runs the rules, returns a report.
+
+>>> report = audit(["samples/articles"], corpus=["samples/corpus"])  # doctest: +SKIP
+>>> report.findings[["path", "rule", "text", "suggestion"]]  # doctest: +SKIP
+>>> report.to_csv("reports")  # doctest: +SKIP
+
+Data flows one way: paths -> loaders -> Documents -> vocabulary and reuse engine ->
+rules -> findings -> :class:`AuditReport` -> writers. The CLI is a thin layer over this.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualcheck.checks.base import CheckContext, DocView
+from qualcheck.checks.registry import select_rules
+from qualcheck.checks.runner import run_checks
+from qualcheck.config import Config
+from qualcheck.index.engine import ReuseEngine
+from qualcheck.load import LoadOptions, LoadResult, load_paths
+from qualcheck.report import records
+from qualcheck.report.registry import get_writer
+from qualcheck.text import tokenize
+from qualcheck.types import Document, Report, ReuseMatch, Severity, Skipped
+from qualcheck.vocab import Vocabulary
+
+PathArg = str | os.PathLike[str]
+
+
+class AuditReport:
+    """What :func:`audit` returns: the records, as pandas DataFrames, and writers.
+
+    ``findings`` has one row per finding (the same columns as ``findings.csv``),
+    ``passages`` one row per reused passage, ``matches`` one row per (article, source),
+    ``skipped`` one row per input that was not audited, with the reason.
+    """
+
+    def __init__(self, data: Report, config: Config) -> None:
+        self.data = data
+        self.config = config
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return pd.DataFrame(records.finding_records(self.data), columns=list(records.FINDING_COLUMNS))
+
+    @property
+    def passages(self) -> pd.DataFrame:
+        return pd.DataFrame(records.passage_records(self.data), columns=list(records.PASSAGE_COLUMNS))
+
+    @property
+    def matches(self) -> pd.DataFrame:
+        return pd.DataFrame(records.match_records(self.data), columns=list(records.MATCH_COLUMNS))
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        return pd.DataFrame(records.skipped_records(self.data), columns=list(records.SKIPPED_COLUMNS))
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of documents, skipped inputs and findings by rule and severity."""
+        return records.summary(self.data)
+
+    def write(self, out_dir: PathArg, formats: Iterable[str] = ("csv", "html")) -> list[Path]:
+        """Write the report in each of ``formats`` into ``out_dir``; returns the files."""
+        written: list[Path] = []
+        for name in formats:
+            written.extend(get_writer(name).write(self.data, Path(out_dir)))
+        return written
+
+    def to_csv(self, out_dir: PathArg) -> list[Path]:
+        """``findings.csv``, ``passages.csv`` and ``skipped.csv`` in ``out_dir``."""
+        return self.write(out_dir, ["csv"])
+
+    def to_json(self, out_dir: PathArg) -> list[Path]:
+        """``report.json`` in ``out_dir`` (raw values, for machines)."""
+        return self.write(out_dir, ["json"])
+
+    def to_html(self, path: PathArg) -> Path:
+        """A self-contained HTML report at ``path`` (a file name, or a folder for report.html)."""
+        target = Path(path)
+        if target.suffix.lower() not in (".html", ".htm"):
+            return self.write(target, ["html"])[0]
+        written = self.write(target.parent, ["html"])[0]
+        return written if written == target else written.replace(target)
+
+    def failed(self, fail_on: Severity | str | None = None) -> bool:
+        """True when a finding is at or above ``fail_on`` (default: the config's)."""
+        level = Severity.parse(fail_on) if isinstance(fail_on, str) else (fail_on or self.config.fail_on)
+        return any(f.severity.rank >= level.rank for f in self.data.findings)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return f"<AuditReport documents={s.get('documents')} findings={s.get('findings')}>"
+
+
+def _as_list(paths: PathArg | Sequence[PathArg] | None) -> list[PathArg]:
+    if paths is None:
+        return []
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    return list(paths)
+
+
+def audit(
+    paths: PathArg | Sequence[PathArg],
+    corpus: PathArg | Sequence[PathArg] | None = None,
+    *,
+    config: Config | None = None,
+    **options: Any,
+) -> AuditReport:
+    """Audit the articles at ``paths`` against the reference texts at ``corpus``.
+
+    Without a corpus the audited set is its own: articles are compared with each other
+    and their vocabulary teaches the language checks. ``options`` are :class:`Config`
+    fields (``reuse_threshold=0.3``, ``select=("QC2",)``...); unknown ones raise
+    :class:`qualcheck.config.ConfigError`.
+    """
+    cfg = (config or Config()).replace(**options) if options else (config or Config())
+    load_opts = LoadOptions(id_column=cfg.id_column, title_column=cfg.title_column,
+                            text_column=cfg.text_column, max_bytes=cfg.max_bytes)
+    audited = load_paths(_as_list(paths), load_opts)
+    reference = load_paths(_as_list(corpus), load_opts) if corpus else LoadResult((), (), 0)
+    ids = {d.doc_id for d in audited.documents}
+    corpus_docs = [d for d in reference.documents if d.doc_id not in ids]
+    return audit_documents(audited.documents, corpus_docs, config=cfg,
+                           skipped=[*audited.skipped, *reference.skipped])
+
+
+def audit_documents(
+    documents: Sequence[Document],
+    corpus: Sequence[Document] = (),
+    *,
+    config: Config | None = None,
+    skipped: Sequence[Skipped] = (),
+) -> AuditReport:
+    """Audit documents already in memory (from a DataFrame, say) against ``corpus``.
+
+    >>> r = audit_documents([Document("a", "a", "Photo courtsey of the agency.")])
+    >>> r.findings[["rule", "text", "suggestion"]].values.tolist()
+    [['known-misspelling', 'courtsey', 'courtesy']]
+    """
+    cfg = config or Config()
+    docs, corpus_docs = list(documents), list(corpus)
+    rules = select_rules(cfg.select, cfg.ignore)
+    views = [DocView.of(d) for d in docs]
+    vocab = Vocabulary.build([*corpus_docs, *docs],
+                             [*(tokenize(d.text) for d in corpus_docs), *(v.tokens for v in views)])
+    matches: dict[str, list[ReuseMatch]] = {}
+    if any(r.family == "reuse" for r in rules) and docs:
+        engine = ReuseEngine(corpus_docs, docs, num_perm=cfg.num_perm, shingle_size=cfg.shingle_size,
+                             threshold=cfg.reuse_threshold)
+        matches = {d.doc_id: engine.matches(d) for d in docs}
+    everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
+    ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()})
+    run = run_checks(views, ctx, rules)
+    all_matches = tuple(m for d in docs for m in matches.get(d.doc_id, []))
+    source_ids = {m.source_id for m in all_matches}
+    report = Report(
+        documents=tuple(docs),
+        findings=tuple(run.findings),
+        passages=tuple(p for m in all_matches for p in m.passages),
+        matches=all_matches,
+        sources=tuple(d for d in corpus_docs if d.doc_id in source_ids),
+        skipped=tuple([*skipped, *run.failures]),
+        corpus_size=len(corpus_docs),
+    )
+    return AuditReport(report, cfg)

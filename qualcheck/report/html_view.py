@@ -1,0 +1,229 @@
+"""The view model behind ``report.html``: plain data the template only has to loop over.
+
+All offset arithmetic happens here, in Python, where it can be tested: a text plus a set
+of (possibly overlapping) spans becomes a flat list of :class:`Segment` by cutting at
+every span boundary. The template prints each segment through jinja2's autoescaping, so
+article text, titles and messages are never trusted as markup.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from qualcheck.report.records import (
+    SEVERITY_ORDER,
+    Record,
+    all_passages,
+    document_records,
+    finding_record,
+    group_by_doc,
+    severity_value,
+    summary,
+)
+from qualcheck.types import Document, Passage, Report, ReuseMatch
+
+#: Number of distinct passage colours in the stylesheet (classes ``p0`` .. ``p7``).
+PASSAGE_COLOURS = 8
+#: Separator between passages when the full source text is not available.
+GAP = "\n[…]\n"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A highlight request: ``text[start:end]`` gets ``css_class`` and ``tooltip``."""
+
+    start: int
+    end: int
+    css_class: str
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text with the union of the classes/tooltips of the spans covering it."""
+
+    text: str
+    css_class: str = ""
+    tooltip: str = ""
+
+
+def segment_text(text: str, spans: Iterable[Span]) -> list[Segment]:
+    """Cut ``text`` at every span boundary; each piece carries all spans covering it.
+
+    Spans are clamped to the text, empty ones dropped; overlapping spans yield pieces
+    with combined classes (space-separated) and tooltips (one per line). Adjacent pieces
+    with identical styling are merged. ``"".join(s.text ...) == text`` always holds.
+    """
+    size = len(text)
+    clean: list[tuple[int, int, Span]] = []
+    for span in spans:
+        lo, hi = max(0, min(span.start, size)), max(0, min(span.end, size))
+        if lo < hi:
+            clean.append((lo, hi, span))
+    bounds = sorted({0, size, *(lo for lo, _, _ in clean), *(hi for _, hi, _ in clean)})
+    covering: list[list[Span]] = [[] for _ in range(max(len(bounds) - 1, 0))]
+    for lo, hi, span in clean:
+        for i in range(bisect.bisect_left(bounds, lo), bisect.bisect_left(bounds, hi)):
+            covering[i].append(span)
+    out: list[Segment] = []
+    for (lo, hi), spans_here in zip(zip(bounds, bounds[1:], strict=False), covering, strict=True):
+        css = " ".join(dict.fromkeys(c for s in spans_here for c in s.css_class.split()))
+        tip = "\n".join(dict.fromkeys(s.tooltip for s in spans_here if s.tooltip))
+        if out and out[-1].css_class == css and out[-1].tooltip == tip:
+            out[-1] = Segment(out[-1].text + text[lo:hi], css, tip)
+        else:
+            out.append(Segment(text[lo:hi], css, tip))
+    return out
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """One shared passage in a side-by-side comparison (legend row)."""
+
+    number: int
+    colour: str
+    kind: str
+    tokens: int
+    matched_tokens: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """Article vs one source, both texts with the shared passages coloured alike."""
+
+    match: ReuseMatch
+    source_label: str
+    source_available: bool
+    article: list[Segment]
+    source: list[Segment]
+    passages: list[PassageView]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """Everything shown for one audited article."""
+
+    anchor: str
+    document: Document
+    row: Record
+    findings: list[Record]
+    segments: list[Segment]
+    comparisons: list[ComparisonView] = field(default_factory=list)
+
+
+def _passage_tip(number: int, passage: Passage) -> str:
+    return f"passage {number}: {passage.kind}, {passage.matched_tokens}/{passage.tokens} words"
+
+
+def _passage_class(index: int, passage: Passage) -> str:
+    kind = "rewritten" if passage.kind == "rewritten" else "verbatim"
+    return f"p{index % PASSAGE_COLOURS} {kind}"
+
+
+def _source_side(source: Document | None, passages: Sequence[Passage]) -> tuple[str, list[Span]]:
+    """Source text and spans; without the document, stitch the passages' own source text."""
+    if source is not None:
+        spans = [
+            Span(p.source_start, p.source_end, _passage_class(i, p), _passage_tip(i + 1, p))
+            for i, p in enumerate(passages)
+        ]
+        return source.text, spans
+    parts: list[str] = []
+    spans = []
+    offset = 0
+    for i, p in enumerate(passages):
+        if parts:
+            parts.append(GAP)
+            offset += len(GAP)
+        spans.append(Span(offset, offset + len(p.source_text), _passage_class(i, p), _passage_tip(i + 1, p)))
+        parts.append(p.source_text)
+        offset += len(p.source_text)
+    return "".join(parts), spans
+
+
+def comparison_view(
+    document: Document, match: ReuseMatch, passages: Sequence[Passage], source: Document | None
+) -> ComparisonView:
+    """Build the side-by-side view of ``document`` against the source of ``match``."""
+    left = [
+        Span(p.start, p.end, _passage_class(i, p), _passage_tip(i + 1, p)) for i, p in enumerate(passages)
+    ]
+    source_text, right = _source_side(source, passages)
+    label = (source.title or source.path) if source is not None else match.source_id
+    legend = [
+        PassageView(i + 1, f"p{i % PASSAGE_COLOURS}", p.kind, p.tokens, p.matched_tokens, p.text)
+        for i, p in enumerate(passages)
+    ]
+    return ComparisonView(
+        match=match,
+        source_label=label or match.source_id,
+        source_available=source is not None,
+        article=segment_text(document.text, left),
+        source=segment_text(source_text, right),
+        passages=legend,
+    )
+
+
+def _finding_span(record: Record) -> Span:
+    tip = f"{record['rule']} ({record['code']}): {record['message']}"
+    return Span(record["start"], record["end"], f"finding sev-{record['severity']}", tip)
+
+
+def article_views(report: Report) -> list[ArticleView]:
+    """One :class:`ArticleView` per document in ``report.documents``, in report order."""
+    lookup = {d.doc_id: d for d in report.documents}
+    lookup.update({d.doc_id: d for d in report.sources})
+    passages_by_doc = group_by_doc(all_passages(report))
+    findings_by_doc = group_by_doc(report.findings)
+    matches_by_doc = group_by_doc(report.matches)
+    views: list[ArticleView] = []
+    for index, (doc, row) in enumerate(zip(report.documents, document_records(report), strict=True)):
+        findings = sorted(
+            (finding_record(f) for f in findings_by_doc.get(doc.doc_id, ())),
+            key=lambda r: (r["start"], r["end"], r["rule"]),
+        )
+        own = passages_by_doc.get(doc.doc_id, [])
+        spans = [Span(p.start, p.end, "reuse", f"reused from {p.source or p.source_id}") for p in own]
+        spans += [_finding_span(r) for r in findings]
+        matches = sorted(matches_by_doc.get(doc.doc_id, ()), key=lambda m: -m.article_share)
+        comparisons = [
+            comparison_view(
+                doc,
+                m,
+                m.passages or [p for p in own if p.source_id == m.source_id],
+                lookup.get(m.source_id),
+            )
+            for m in matches
+        ]
+        views.append(
+            ArticleView(f"doc-{index + 1}", doc, row, findings, segment_text(doc.text, spans), comparisons)
+        )
+    return views
+
+
+def rule_severity_table(report: Report) -> list[tuple[str, list[int], int]]:
+    """Rows of (rule, counts per :data:`SEVERITY_ORDER`, total), sorted by rule."""
+    table: dict[str, list[int]] = {}
+    totals: dict[str, int] = {}
+    for finding in report.findings:
+        counts = table.setdefault(finding.rule, [0] * len(SEVERITY_ORDER))
+        totals[finding.rule] = totals.get(finding.rule, 0) + 1
+        sev = severity_value(finding.severity)
+        if sev in SEVERITY_ORDER:
+            counts[SEVERITY_ORDER.index(sev)] += 1
+    return [(rule, counts, totals[rule]) for rule, counts in sorted(table.items())]
+
+
+def build_context(report: Report) -> dict[str, object]:
+    """The complete template context for ``report.html``."""
+    return {
+        "summary": summary(report),
+        "severities": SEVERITY_ORDER,
+        "rule_table": rule_severity_table(report),
+        "rules": sorted({f.rule for f in report.findings}),
+        "articles": article_views(report),
+        "skipped": report.skipped,
+    }
