@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from qualcheck.api import AuditReport
 
 
-def audit(paths: Any, corpus: Any = None, **options: Any) -> "AuditReport":
+def audit(paths: Any, corpus: Any = None, **options: Any) -> AuditReport:
     """Audit ``paths`` against ``corpus``; see :func:`qualcheck.api.audit`."""
     from qualcheck.api import audit as _audit
 

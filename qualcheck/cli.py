@@ -31,7 +31,8 @@ def _formats(values: tuple[str, ...]) -> list[str]:
     names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()] or ["csv", "html"]
     unknown = [n for n in names if n not in format_names()]
     if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r} (expected one of: {', '.join(format_names())})")
+        expected = ", ".join(format_names())
+        raise click.BadParameter(f"unknown format {unknown[0]!r} (expected one of: {expected})")
     return list(dict.fromkeys(names))
 
 
@@ -78,15 +79,16 @@ def audit(paths: tuple[Path, ...], corpus: tuple[Path, ...], out_dir: Path, form
     if not quiet:
         click.echo(_summary_text(summary, written))
     if not report.data.documents:
-        _fail("no input could be read" + (f" ({len(report.data.skipped)} skipped)" if report.data.skipped else ""))
+        skipped = len(report.data.skipped)
+        _fail("no input could be read" + (f" ({skipped} skipped: see skipped.csv)" if skipped else ""))
     sys.exit(0 if fail_on == "never" or not report.failed() else 1)
 
 
 def _summary_text(summary: dict[str, Any], written: list[Path]) -> str:
     by_sev = summary.get("findings_by_severity", {})
     lines = [
-        f"audited {summary.get('documents', 0)} document(s) against a corpus of {summary.get('corpus_size', 0)}; "
-        f"skipped {summary.get('skipped', 0)}",
+        f"audited {summary.get('documents', 0)} document(s) against a corpus of "
+        f"{summary.get('corpus_size', 0)}; skipped {summary.get('skipped', 0)}",
         "findings: " + ", ".join(f"{n} {s}" for s, n in by_sev.items()),
     ]
     for rule, n in sorted(summary.get("findings_by_rule", {}).items()):
@@ -95,9 +97,20 @@ def _summary_text(summary: dict[str, Any], written: list[Path]) -> str:
     return "\n".join(lines)
 
 
+def rules_table() -> str:
+    """The README's rule table, made from the registry so the two never drift."""
+    rows = ["| code | name | severity | what it flags |", "|---|---|---|---|"]
+    rows += [f"| {r.code} | `{r.name}` | {r.severity.value} | {r.summary} |" for r in RULES]
+    return "\n".join(rows)
+
+
 @main.command()
-def rules() -> None:
+@click.option("--markdown", is_flag=True, help="Print the table used in the README.")
+def rules(markdown: bool) -> None:
     """List every rule with its code, default severity and what it does."""
+    if markdown:
+        click.echo(rules_table())
+        return
     for rule in RULES:
         click.echo(f"{rule.code}  {rule.name}  [{rule.severity.value}]  ({rule.family})")
         click.echo(textwrap.indent(rule.doc, "    ") + "\n")

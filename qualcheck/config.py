@@ -58,7 +58,8 @@ class Config:
         for key, value in values.items():
             name = key.replace("-", "_")
             if name not in known:
-                raise ConfigError(f"unknown setting {key!r}" + ("" if origin == "options" else f" in {origin}"))
+                where = "" if origin == "options" else f" in {origin}"
+                raise ConfigError(f"unknown setting {key!r}{where}")
             kwargs[name] = _coerce(known[name], value, key)
         return cls(**kwargs)
 

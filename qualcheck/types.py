@@ -10,13 +10,13 @@ Offsets are 0-based character offsets into ``Document.text`` (end exclusive), so
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
-from types import MappingProxyType
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters; ``fail-on`` compares against this order."""
 
     INFO = "info"
@@ -28,7 +28,7 @@ class Severity(str, Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
     @classmethod
-    def parse(cls, value: str) -> "Severity":
+    def parse(cls, value: str) -> Severity:
         try:
             return cls(value.strip().lower())
         except ValueError:

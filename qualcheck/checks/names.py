@@ -46,7 +46,8 @@ def _single_names(view: DocView) -> dict[str, _Mentions]:
     found: dict[str, _Mentions] = {}
     for t in view.words:
         form = base_form(t.text)
-        if form[0].isupper() and not (len(form) > 1 and form.isupper()) and not is_english(normalize_word(form)):
+        acronym = len(form) > 1 and form.isupper()
+        if form[0].isupper() and not acronym and not is_english(normalize_word(form)):
             _add(found, form, t.start, t.start + len(form), t.headline)
     return found
 
@@ -141,7 +142,8 @@ def name_casing(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     for t in view.words:
         form = base_form(t.text)
         norm = normalize_word(form)
-        if len(norm) < 2 or ctx.vocab.casing.get(norm, {}).get(norm) or (form.islower() and is_english(norm)):
+        lower_votes = ctx.vocab.casing[norm][norm] if norm in ctx.vocab.casing else 0
+        if len(norm) < 2 or lower_votes or (form.islower() and is_english(norm)):
             continue  # "us" is a word the corpus writes in lower case: "US" is no rule for it
         canonical = ctx.vocab.majority_casing(norm)
         if not canonical or not _has_inner_capital(canonical) or form == canonical:

@@ -12,12 +12,12 @@ from qualcheck.checks import mechanical, names, reuse, spelling
 from qualcheck.checks.base import Rule
 from qualcheck.types import Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
 
 RULES: tuple[Rule, ...] = (
     Rule("QC101", "reuse-duplicate", E, "reuse", reuse.reuse_duplicate),
     Rule("QC102", "reuse-rewrite", W, "reuse", reuse.reuse_rewrite),
-    Rule("QC103", "reuse-partial", I, "reuse", reuse.reuse_partial),
+    Rule("QC103", "reuse-partial", N, "reuse", reuse.reuse_partial),
     Rule("QC201", "known-misspelling", E, "spelling", spelling.known_misspelling),
     Rule("QC211", "missing-space", W, "mechanical", mechanical.missing_space),
     Rule("QC212", "doubled-word", W, "mechanical", mechanical.doubled_word),

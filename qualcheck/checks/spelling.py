@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
-from qualcheck.lexicon import NeighborIndex, is_english, known_misspellings, match_case, word_frequencies
+from qualcheck.lexicon import (
+    NeighborIndex,
+    english_words,
+    is_english,
+    known_misspellings,
+    match_case,
+    word_frequencies,
+)
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
 
@@ -31,11 +38,11 @@ def _marked_sic(view: DocView, t: Token) -> bool:
 def candidate_words(view: DocView, ctx: CheckContext) -> Iterator[tuple[Token, str, str]]:
     """(token, surface form without possessive, case-folded key) for every checkable word."""
     for t in view.words:
-        if "'" in t.norm or _marked_sic(view, t):
+        if _marked_sic(view, t):
             continue
         form = base_form(t.text)
         norm = normalize_word(form)
-        if len(norm) < 3 or norm in ctx.accepted:
+        if "'" in norm or len(norm) < 3 or norm in ctx.accepted:  # contractions: "don't"
             continue
         if len(form) > 1 and form.isupper():
             continue  # acronyms: KAIST, AESPA
@@ -67,9 +74,11 @@ def known_misspelling(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     used often enough in the corpus or added to ``accept``.
     """
     table = known_misspellings()
+    dictionary = english_words()
     for t, form, norm in candidate_words(view, ctx):
         fixes = table.get(norm)
-        if not fixes or is_english(norm) or ctx.is_known(norm):
+        # exact dictionary membership: "occured" must not pass as "occur" + "ed"
+        if not fixes or norm in dictionary or ctx.is_known(norm):
             continue
         suggestion = match_case(form, fixes[0])
         yield Hit(t.start, t.start + len(form), f"'{form}' is a common misspelling of '{suggestion}'",
