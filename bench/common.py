@@ -8,10 +8,12 @@ Every benchmark calls :func:`require_data` first and exits 0 with a message when
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -68,6 +70,27 @@ def _version(name: str) -> str:
         return "not installed" if name != "qualcheck" else "source tree"
 
 
+def source_state() -> dict[str, str]:
+    """The commit checked out, whether the tree has local changes, and a hash of qualcheck's code.
+
+    The hash identifies the exact code measured while the tree is being edited (read-only git calls).
+    """
+    digest = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "qualcheck").rglob("*.py")):
+        digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    state = {"qualcheck_code_sha256": digest.hexdigest()[:12]}
+    try:
+        git = ["git", "-C", str(REPO_ROOT)]
+        state["commit"] = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                         text=True, check=True).stdout.strip()
+        dirty = subprocess.run([*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+        state["local_changes"] = "yes" if dirty else "no"
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return state
+
+
 def machine() -> dict[str, Any]:
     """Platform, CPU model, cores, RAM, Python and package versions, for the report."""
     return {
@@ -77,6 +100,7 @@ def machine() -> dict[str, Any]:
         "ram_gb": _ram_gb(),
         "python": platform.python_version(),
         "packages": {name: _version(name) for name in PACKAGES},
+        "source": source_state(),
     }
 
 

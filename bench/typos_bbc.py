@@ -26,6 +26,7 @@ from bench.common import base_parser, emit, rate, require_data, timed
 from bench.planting import WORD, Planted, load_pairs, plant
 from qualcheck.api import audit_documents
 from qualcheck.config import Config
+from qualcheck.lexicon import known_misspellings
 from qualcheck.load import load_paths
 from qualcheck.types import Document
 
@@ -43,11 +44,13 @@ class Flag:
 
 
 def evaluate(flags: list[Flag], truth: list[Planted], planted_ids: set[str], clean: list[Document],
-             seconds: float, real_words: set[str]) -> dict[str, Any]:
+             seconds: float, subsets: dict[str, set[str]]) -> dict[str, Any]:
+    """Score ``flags``; ``subsets`` names sets of misspelt forms to report recall on separately."""
     by_doc: dict[str, list[Flag]] = {}
     for f in flags:
         by_doc.setdefault(f.doc_id, []).append(f)
-    caught = right = caught_nonword = 0
+    caught = right = 0
+    caught_forms: set[str] = set()
     caught_by: Counter[str] = Counter()
     missed, bad_suggestions, on_truth = [], [], set()
     for p in truth:
@@ -57,7 +60,7 @@ def evaluate(flags: list[Flag], truth: list[Planted], planted_ids: set[str], cle
             missed.append(f"{p.wrong}->{p.right}")
             continue
         caught += 1
-        caught_nonword += p.wrong.lower() not in real_words
+        caught_forms.add(p.wrong.lower())
         caught_by[hits[0].rule] += 1
         first = hits[0].suggestion.split(" | ")[0].strip()
         if first.casefold() == p.right.casefold():
@@ -74,10 +77,10 @@ def evaluate(flags: list[Flag], truth: list[Planted], planted_ids: set[str], cle
         texts = Counter(f.text for f in false_alarms if f.rule == rule)
         by_rule[rule] = {"count": n, "clean_docs_count": sum(f.rule == rule for f in clean_flags),
                          "top_texts": texts.most_common(20)}
-    nonword = sum(p.wrong.lower() not in real_words for p in truth)
     return {
         "planted": len(truth), "caught": caught, "recall": rate(caught, len(truth)),
-        "recall_nonword_errors": rate(caught_nonword, nonword), "caught_by_rule": dict(caught_by),
+        **{f"recall_{name}": rate(len(forms & caught_forms), len(forms)) for name, forms in subsets.items()},
+        "caught_by_rule": dict(caught_by),
         "suggestion_accuracy_of_caught": rate(right, caught),
         "suggestion_accuracy_of_planted": rate(right, len(truth)),
         "extra_findings_in_planted_docs": len(extra),
@@ -177,13 +180,16 @@ def main(argv: list[str] | None = None) -> None:
           f"corpus {len(corpus)} articles")
     audited = planted + clean
     planted_ids = {d.doc_id for d in planted}
-    real_words = {w for w in {p.wrong.lower() for p in truth} if not SpellChecker().unknown([w])}
+    forms = {p.wrong.lower() for p in truth}
+    real_words = forms - SpellChecker().unknown(forms)
+    subsets = {"nonword_errors": forms - real_words,  # recall on forms a dictionary does not know
+               "off_qualcheck_list": forms - known_misspellings().keys()}  # not on qualcheck's shipped list
 
     qc_flags, qc_s = run_qualcheck(audited, corpus)
-    results = {"qualcheck": evaluate(qc_flags, truth, planted_ids, clean, qc_s, real_words)}
+    results = {"qualcheck": evaluate(qc_flags, truth, planted_ids, clean, qc_s, subsets)}
     for tool, lowercase_only in (("pyspellchecker", False), ("pyspellchecker_lowercase_only", True)):
         flags, timing = run_pyspellchecker(audited, truth, lowercase_only, args.baseline_suggest_all, rng)
-        results[tool] = {**evaluate(flags, truth, planted_ids, clean, timing["seconds"], real_words),
+        results[tool] = {**evaluate(flags, truth, planted_ids, clean, timing["seconds"], subsets),
                          "timing": timing}
     for tool, res in results.items():
         print(f"{tool:30} recall {res['recall']:.3f}  suggestion {res['suggestion_accuracy_of_caught']:.3f}  "
@@ -194,7 +200,8 @@ def main(argv: list[str] | None = None) -> None:
         top = ", ".join(f"{t!r} ({n})" for t, n in row["top_texts"][:10])
         print(f"  qualcheck {rule}: {row['count']} ({row['clean_docs_count']} in clean docs): {top}")
     metrics = {"set": args.set, "planted_docs": len(planted), "planted_errors": len(truth),
-               "real_word_errors": sum(p.wrong.lower() in real_words for p in truth),
+               "real_word_errors": len(real_words),
+               "on_qualcheck_list": len(forms) - len(subsets["off_qualcheck_list"]),
                "clean_docs": len(clean), "corpus_docs": len(corpus),
                "audited_words": sum(len(WORD.findall(d.text)) for d in audited)}
     emit(NAME, {**metrics, **results}, args.json_out, started)

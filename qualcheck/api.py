@@ -11,20 +11,24 @@ rules -> findings -> :class:`AuditReport` -> writers. The CLI is a thin layer ov
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from qualcheck import gitdiff
+from qualcheck.baseline import BaselineResult, apply_baseline, read_baseline
 from qualcheck.checks.base import CheckContext, DocView
-from qualcheck.checks.registry import select_rules
+from qualcheck.checks.registry import rule_by_name, select_rules
 from qualcheck.checks.runner import run_checks
-from qualcheck.config import Config
+from qualcheck.config import Config, ConfigError
 from qualcheck.index.engine import ReuseEngine
 from qualcheck.load import LoadOptions, LoadResult, load_paths
+from qualcheck.policy import apply_policy, filter_inputs
 from qualcheck.report import records
 from qualcheck.report.registry import get_writer
+from qualcheck.suppress import apply_suppressions
 from qualcheck.text import tokenize
 from qualcheck.types import Document, Report, ReuseMatch, Severity, Skipped
 from qualcheck.vocab import Vocabulary
@@ -40,9 +44,13 @@ class AuditReport:
     ``skipped`` one row per input that was not audited, with the reason.
     """
 
-    def __init__(self, data: Report, config: Config) -> None:
+    def __init__(self, data: Report, config: Config, *, suppressed: int = 0, baselined: int = 0,
+                 stale: Sequence[Mapping[str, str]] = ()) -> None:
         self.data = data
         self.config = config
+        self.suppressed = suppressed  # findings hidden by comments in the text or [sic]
+        self.baselined = baselined  # findings hidden because the baseline holds them
+        self.stale = list(stale)  # baseline entries that matched no finding any more
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -110,24 +118,31 @@ def audit(
     corpus: PathArg | Sequence[PathArg] | None = None,
     *,
     config: Config | None = None,
+    changed_since: str | None = None,
+    changed_lines: bool = False,
     **options: Any,
 ) -> AuditReport:
     """Audit the articles at ``paths`` against the reference texts at ``corpus``.
 
-    Without a corpus the audited set is its own: articles are compared with each other
-    and their vocabulary teaches the language checks. ``options`` are :class:`Config`
-    fields (``reuse_threshold=0.3``, ``select=("QC2",)``...); unknown ones raise
-    :class:`qualcheck.config.ConfigError`.
+    Without a corpus (here or in the config) the audited set is its own: articles are
+    compared with each other and their vocabulary teaches the language checks.
+    ``options`` are :class:`Config` fields (``reuse_threshold=0.3``, ``select=("QC2",)``...);
+    unknown ones raise :class:`qualcheck.config.ConfigError`. With ``changed_since`` (a git
+    revision) only files changed since then are reported (``changed_lines``: only changed
+    lines), while every document still feeds the vocabulary and the reuse search.
     """
     cfg = (config or Config()).replace(**options) if options else (config or Config())
     load_opts = LoadOptions(id_column=cfg.id_column, title_column=cfg.title_column,
                             text_column=cfg.text_column, max_bytes=cfg.max_bytes)
     audited = load_paths(_as_list(paths), load_opts)
-    reference = load_paths(_as_list(corpus), load_opts) if corpus else LoadResult((), (), 0)
-    ids = {d.doc_id for d in audited.documents}
+    corpus_paths = _as_list(corpus) or list(cfg.corpus)
+    reference = load_paths(corpus_paths, load_opts) if corpus_paths else LoadResult((), (), 0)
+    docs, skipped = filter_inputs(audited.documents, audited.skipped, cfg)
+    ids = {d.doc_id for d in docs}
     corpus_docs = [d for d in reference.documents if d.doc_id not in ids]
-    return audit_documents(audited.documents, corpus_docs, config=cfg,
-                           skipped=[*audited.skipped, *reference.skipped])
+    changes = gitdiff.changed_lines(changed_since) if changed_since else None
+    return audit_documents(docs, corpus_docs, config=cfg, skipped=[*skipped, *reference.skipped],
+                           changes=changes, changed_lines=changed_lines)
 
 
 def audit_documents(
@@ -136,8 +151,14 @@ def audit_documents(
     *,
     config: Config | None = None,
     skipped: Sequence[Skipped] = (),
+    changes: dict[Path, set[int] | None] | None = None,
+    changed_lines: bool = False,
 ) -> AuditReport:
     """Audit documents already in memory (from a DataFrame, say) against ``corpus``.
+
+    Findings then pass through the house policy (per-path ignores, severities), the
+    suppressions written in the text, the git changes (``changes``, from
+    :func:`qualcheck.gitdiff.changed_lines`) and the baseline file of the config.
 
     >>> r = audit_documents([Document("a", "a", "Photo courtsey of the agency.")])
     >>> r.findings[["rule", "text", "suggestion"]].values.tolist()
@@ -146,6 +167,7 @@ def audit_documents(
     cfg = config or Config()
     docs, corpus_docs = list(documents), list(corpus)
     rules = select_rules(cfg.select, cfg.ignore)
+    _check_rule_keys(cfg)
     views = [DocView.of(d) for d in docs]
     vocab = Vocabulary.build([*corpus_docs, *docs],
                              [*(tokenize(d.text) for d in corpus_docs), *(v.tokens for v in views)])
@@ -156,16 +178,40 @@ def audit_documents(
         matches = {d.doc_id: engine.matches(d) for d in docs}
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
     ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()})
+    if changes is not None:  # unchanged documents still taught the vocabulary and were searched
+        views = [v for v in views if gitdiff.is_changed(changes, v.doc.path)]
+        docs = [v.doc for v in views]
     run = run_checks(views, ctx, rules)
+    findings = apply_policy(run.findings, cfg)
+    report_unused = any(r.name == "unused-suppression" for r in rules)
+    findings, suppressed = apply_suppressions(findings, docs, report_unused)
+    if changes is not None and changed_lines:
+        findings = [f for f in findings if gitdiff.is_changed(changes, f.path, f.line)]
+    outcome = BaselineResult(findings, 0, [])
+    if cfg.baseline:
+        reported = {str(Path(d.doc_id).as_posix()).removeprefix("./") for d in docs}
+        outcome = apply_baseline(findings, docs, [e for e in read_baseline(cfg.baseline)
+                                                  if e.get("path") in reported])
     all_matches = tuple(m for d in docs for m in matches.get(d.doc_id, []))
     source_ids = {m.source_id for m in all_matches}
     report = Report(
         documents=tuple(docs),
-        findings=tuple(run.findings),
+        findings=tuple(sorted(outcome.findings, key=lambda f: (f.path, f.doc_id, f.start, f.end, f.code))),
         passages=tuple(p for m in all_matches for p in m.passages),
         matches=all_matches,
         sources=tuple(d for d in corpus_docs if d.doc_id in source_ids),
         skipped=tuple([*skipped, *run.failures]),
         corpus_size=len(corpus_docs),
     )
-    return AuditReport(report, cfg)
+    return AuditReport(report, cfg, suppressed=suppressed, baselined=outcome.hidden, stale=outcome.stale)
+
+
+def _check_rule_keys(cfg: Config) -> None:
+    """Severity and per-path settings must name real rules (a typo would do nothing)."""
+    for key in cfg.severity:
+        try:
+            rule_by_name(key)
+        except KeyError:
+            raise ConfigError(f"unknown rule {key!r} in setting 'severity'") from None
+    for rules in cfg.per_path_ignores.values():
+        select_rules(tuple(rules))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +35,28 @@ class Config:
     # Reuse
     reuse_threshold: float = 0.2  # smallest share of an article taken from one source to report
     shingle_size: int = 3  # words per shingle for candidate search
-    num_perm: int = 128  # MinHash permutations
+    num_perm: int = 256  # MinHash permutations (256: short articles against long sources)
     # Spelling and names
     corpus_min_count: int = 3  # a word used this often in corpus + audit is the house's word
     max_edit_distance: int = 2  # for typo suggestions on long words (1 below 8 letters)
     accept: tuple[str, ...] = ()  # words never flagged (exact tokens)
+    reject: Mapping[str, str] = field(default_factory=dict)  # word -> preferred word ("" for none)
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # canonical -> wrong forms
+    distinct: tuple[tuple[str, ...], ...] = ()  # look-alike names that are different entities
     # Loading
     id_column: str = "id"
     title_column: str = "title"
     text_column: str = "text"
     max_bytes: int = 50_000_000
+    include: tuple[str, ...] = ()  # globs of audited paths to keep (empty: all)
+    exclude: tuple[str, ...] = ()  # globs of audited paths to leave out
+    corpus: tuple[str, ...] = ()  # reference texts, relative to the config file
+    baseline: str = ""  # baseline file of accepted findings, relative to the config file
     # Rules and outcome
     select: tuple[str, ...] = ()  # rule codes, names or prefixes to run (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes, names or prefixes to skip
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code/name -> severity
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> rules
     fail_on: Severity = Severity.ERROR
 
     @classmethod
@@ -73,7 +82,30 @@ class Config:
             raise ConfigError(f"cannot read config {p}: {exc}") from None
         if p.name == "pyproject.toml":
             data = data.get("tool", {}).get("qualcheck", {})
-        return cls.from_mapping(data, origin=str(p))
+        config = cls.from_mapping(data, origin=str(p))
+        base = p.resolve().parent  # paths in a config file are relative to it
+        return dataclasses.replace(
+            config,
+            corpus=tuple(str(base / c) for c in config.corpus),
+            baseline=str(base / config.baseline) if config.baseline else "",
+        )
+
+    @classmethod
+    def discover(cls, start: str | Path = ".") -> Path | None:
+        """The nearest ``qualcheck.toml``, or ``pyproject.toml`` with ``[tool.qualcheck]``,
+        in ``start`` or a folder above it."""
+        here = Path(start).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "qualcheck.toml").is_file():
+                return folder / "qualcheck.toml"
+            pyproject = folder / "pyproject.toml"
+            if pyproject.is_file():
+                try:
+                    if "qualcheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                        return pyproject
+                except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                    continue
+        return None
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied (validated like any other setting)."""
@@ -82,15 +114,39 @@ class Config:
         return Config.from_mapping(merged)
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError("expected a list of strings")
+    return tuple(value)
+
+
+def _coerce_mapping(name: str, value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        raise TypeError("expected a table")
+    if name == "severity":
+        return {str(k): v if isinstance(v, Severity) else Severity.parse(str(v)) for k, v in value.items()}
+    if name == "reject":
+        if not all(isinstance(v, str) for v in value.values()):
+            raise TypeError("expected word = \"preferred\" pairs")
+        return {str(k): v for k, v in value.items()}
+    return {str(k): _strings(v) for k, v in value.items()}
+
+
 def _coerce(f: dataclasses.Field[Any], value: Any, key: str) -> Any:
     default = f.default if f.default is not dataclasses.MISSING else None
     try:
+        if f.default_factory is dict:  # type: ignore[comparison-overlap]
+            return _coerce_mapping(f.name, value)
+        if f.name == "distinct":
+            if not isinstance(value, (list, tuple)):
+                raise TypeError("expected a list of name groups")
+            return tuple(_strings(group) for group in value)
         if isinstance(default, Severity):
             return value if isinstance(value, Severity) else Severity.parse(str(value))
         if isinstance(default, tuple):
-            if isinstance(value, str):
-                value = [value]
-            return tuple(str(v) for v in value)
+            return _strings(value)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise TypeError

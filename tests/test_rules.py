@@ -44,7 +44,8 @@ def test_codes_and_names_are_unique_and_kebab_case() -> None:
 def test_rule_case(case: dict) -> None:
     doc = Document("article.txt", "article.txt", case["text"])
     corpus = [Document(f"source{i}.txt", f"source{i}.txt", t) for i, t in enumerate(case.get("corpus", []))]
-    report = audit_documents([doc], corpus, config=Config(select=(case["rule"],)))
+    config = Config.from_mapping({**case.get("config", {}), "select": [case["rule"]]})
+    report = audit_documents([doc], corpus, config=config)
     found = [f for f in report.data.findings if f.rule == case["rule"]]
     for f in found:
         assert f.text == doc.text[f.start : f.end]

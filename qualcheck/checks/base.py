@@ -68,6 +68,11 @@ class CheckContext:
     def accepted(self) -> frozenset[str]:
         return frozenset(w.casefold() for w in self.config.accept)
 
+    @cached_property
+    def distinct_groups(self) -> tuple[frozenset[str], ...]:
+        """Look-alike names the house style says are different entities, case-folded."""
+        return tuple(frozenset(n.casefold() for n in group) for group in self.config.distinct)
+
 
 CheckFn = Callable[[DocView, CheckContext], Iterable[Hit]]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
+from qualcheck.checks.house import is_distinct
 from qualcheck.checks.spelling import is_inflection
 from qualcheck.lexicon import is_english
 from qualcheck.text import normalize_word
@@ -99,7 +100,7 @@ def _variant_hits(found: dict[str, _Mentions], ctx: CheckContext, multi: bool) -
     forms = sorted(found.values(), key=_Mentions.first)
     for i, a in enumerate(forms):
         for b in forms[i + 1 :]:
-            if not _same_entity(a.form, b.form, multi):
+            if not _same_entity(a.form, b.form, multi) or is_distinct(ctx, a.form, b.form):
                 continue
             rank = sorted((a, b), key=lambda m: (ctx.vocab.count(m.form), m.body, len(m.spans), -m.first()))
             wrong, right = rank

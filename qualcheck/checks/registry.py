@@ -8,7 +8,7 @@ the first rule in this list that flags a span keeps it.
 
 from __future__ import annotations
 
-from qualcheck.checks import mechanical, names, reuse, spelling
+from qualcheck.checks import house, mechanical, meta, names, reuse, spelling
 from qualcheck.checks.base import Rule
 from qualcheck.types import Severity
 
@@ -18,6 +18,8 @@ RULES: tuple[Rule, ...] = (
     Rule("QC101", "reuse-duplicate", E, "reuse", reuse.reuse_duplicate),
     Rule("QC102", "reuse-rewrite", W, "reuse", reuse.reuse_rewrite),
     Rule("QC103", "reuse-partial", N, "reuse", reuse.reuse_partial),
+    Rule("QC401", "house-name", E, "house", house.house_name),
+    Rule("QC402", "rejected-word", W, "house", house.rejected_word),
     Rule("QC201", "known-misspelling", E, "spelling", spelling.known_misspelling),
     Rule("QC211", "missing-space", W, "mechanical", mechanical.missing_space),
     Rule("QC212", "doubled-word", W, "mechanical", mechanical.doubled_word),
@@ -25,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     Rule("QC203", "rare-variant", W, "spelling", spelling.rare_variant),
     Rule("QC301", "name-variant", W, "names", names.name_variant),
     Rule("QC202", "unknown-word", W, "spelling", spelling.unknown_word),
+    Rule("QC901", "unused-suppression", N, "meta", meta.unused_suppression),
 )
 
 

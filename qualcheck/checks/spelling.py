@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
+from qualcheck.checks.house import is_distinct
 from qualcheck.lexicon import (
     NeighborIndex,
     english_words,
@@ -134,7 +135,7 @@ def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
             continue
         for w, _d in corpus_neighbors(ctx, norm, _max_distance(norm, ctx)):
             used = ctx.vocab.norm_count(w)
-            if used < 3 * own or w[0] != norm[0] or is_inflection(w, norm):
+            if used < 3 * own or w[0] != norm[0] or is_inflection(w, norm) or is_distinct(ctx, w, norm):
                 continue
             suggestion = ctx.vocab.majority_casing(w) or match_case(form, w)
             yield Hit(t.start, t.start + len(form),
