@@ -98,6 +98,8 @@ class AuditReport:
     def failed(self, fail_on: Severity | str | None = None) -> bool:
         """True when a finding is at or above ``fail_on`` (default: the config's)."""
         level = Severity.parse(fail_on) if isinstance(fail_on, str) else (fail_on or self.config.fail_on)
+        if level is None:  # fail-on = "never"
+            return False
         return any(f.severity.rank >= level.rank for f in self.data.findings)
 
     def __repr__(self) -> str:

@@ -57,7 +57,20 @@ class Config:
     ignore: tuple[str, ...] = ()  # rule codes, names or prefixes to skip
     severity: Mapping[str, Severity] = field(default_factory=dict)  # rule code/name -> severity
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> rules
-    fail_on: Severity = Severity.ERROR
+    fail_on: Severity | None = Severity.ERROR  # None ("never"): findings never fail the run
+
+    def __post_init__(self) -> None:
+        checks = [
+            (0 < self.reuse_threshold <= 1, "reuse-threshold must be in (0, 1]"),
+            (self.shingle_size >= 1, "shingle-size must be at least 1"),
+            (self.num_perm >= 16, "num-perm must be at least 16"),
+            (self.corpus_min_count >= 1, "corpus-min-count must be at least 1"),
+            (1 <= self.max_edit_distance <= 3, "max-edit-distance must be 1, 2 or 3"),
+            (self.max_bytes > 0, "max-bytes must be positive"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], origin: str = "options") -> Config:
@@ -143,7 +156,9 @@ def _coerce(f: dataclasses.Field[Any], value: Any, key: str) -> Any:
             if not isinstance(value, (list, tuple)):
                 raise TypeError("expected a list of name groups")
             return tuple(_strings(group) for group in value)
-        if isinstance(default, Severity):
+        if f.name == "fail_on":
+            if value is None or str(value).strip().lower() == "never":
+                return None
             return value if isinstance(value, Severity) else Severity.parse(str(value))
         if isinstance(default, tuple):
             return _strings(value)

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 
@@ -77,8 +78,10 @@ class NeighborIndex:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
-        for w in set(words):
+        self._by_len: dict[int, list[str]] = defaultdict(list)
+        for w in sorted(set(words)):
             self._by_key[w].append(w)
+            self._by_len[len(w)].append(w)
             for d in _deletes(w):
                 self._by_key[d].append(w)
 
@@ -86,17 +89,20 @@ class NeighborIndex:
         """Indexed words at OSA distance 1..``max_distance`` from ``query``, nearest first."""
         if max_distance < 1:
             raise ValueError("max_distance must be at least 1")
-        probes = {query} | _deletes(query)
-        if max_distance >= 2:
-            probes |= {d2 for d in list(probes) for d2 in _deletes(d)}
         found: dict[str, int] = {}
-        for p in probes:
+        for p in {query} | _deletes(query):  # every word within one edit shares a deletion
             for w in self._by_key.get(p, ()):
                 if w != query and w not in found:
-                    dist = OSA.distance(query, w, score_cutoff=max_distance)
-                    if dist <= max_distance:
-                        found[w] = dist
-        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+                    found[w] = OSA.distance(query, w)
+        if max_distance >= 2:  # two edits: compare with words of similar length, in C
+            n = len(query)
+            sizes = range(n - max_distance, n + max_distance + 1)
+            same_size = [w for k in sizes for w in self._by_len.get(k, ())]
+            for w, dist, _ in process.extract_iter(query, same_size, scorer=OSA.distance,
+                                                   score_cutoff=max_distance):
+                if w != query:
+                    found.setdefault(w, int(dist))
+        return sorted(((w, d) for w, d in found.items() if d <= max_distance), key=lambda kv: (kv[1], kv[0]))
 
 
 @lru_cache(maxsize=1)
@@ -127,24 +133,21 @@ def match_case(template: str, word: str) -> str:
 
 def _stems(word: str) -> list[str]:
     """Plausible base forms of an inflected English word (the list holds base forms)."""
+    out: list[str] = []
+    # Only plurals and possessives: the frequency list holds real "-ed"/"-ing" forms, and
+    # guessing them would accept "occured" (occur + ed) and "begining" (begin + ing).
     out = []
-    for suffix, repl in (("'s", ""), ("s'", "s"), ("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""),
-                         ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("er", ""),
-                         ("er", "e"), ("est", ""), ("ly", ""), ("ily", "y"), ("ness", ""),
-                         ("ment", ""), ("ers", ""), ("ings", "")):
+    for suffix, repl in (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            base = word[: len(word) - len(suffix)] + repl
-            out.append(base)
-            if len(base) > 2 and base[-1] == base[-2] and repl == "":
-                out.append(base[:-1])  # stopped -> stopp -> stop
+            out.append(word[: len(word) - len(suffix)] + repl)
     return out
 
 
 def is_english(word: str) -> bool:
     """True when ``word`` (lower case) or a regular inflection of it is in the English list.
 
-    >>> is_english("avatars"), is_english("stopped"), is_english("courtsey")
-    (True, True, False)
+    >>> is_english("avatars"), is_english("stopped"), is_english("courtsey"), is_english("occured")
+    (True, True, False, False)
     """
     words = english_words()
     if word in words:

@@ -22,7 +22,7 @@ _TOKEN_RE = re.compile(
   | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
   | (?P<handle>(?<![\w@])@\w+)
   | (?P<hashtag>(?<![\w#])\#\w+)
-  | (?P<number>\d+(?:[.,:/]\d+)+(?![^\W_]))
+  | (?P<number>\d+(?:[.,:/]\d+)*[^\W\d_]*(?![^\W_]))
   | (?P<word>[^\W_]+(?:['\u2019\-][^\W_]+)*)
   | (?P<punct>[^\w\s])
     """,
@@ -30,6 +30,11 @@ _TOKEN_RE = re.compile(
 )
 _OPENERS = "\"'\u201c\u2018([{\u00ab"
 _SENTENCE_ENDS = ".!?:;\u2026"
+# A full stop after these does not end a sentence ("Mr. Park", "U.S. officials").
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr gen col lt sgt rev gov sen rep no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +109,10 @@ def tokenize(text: str) -> list[Token]:
         in_headline = h < len(headlines) and headlines[h][0] <= start < headlines[h][1]
         value = m.group()
         if kind == "punct":
-            if value in _SENTENCE_ENDS:
+            prev = tokens[-1] if tokens else None
+            abbreviation = value == "." and prev is not None and prev.end == start and prev.kind == "word" \
+                and (len(prev.text) == 1 or prev.text.casefold() in _ABBREVIATIONS)
+            if value in _SENTENCE_ENDS and not abbreviation:
                 expect_start = True
             elif value not in _OPENERS:
                 expect_start = expect_start and value in "-\u2013\u2014"

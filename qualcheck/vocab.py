@@ -90,7 +90,7 @@ class Vocabulary:
         votes = self.casing.get(norm)
         if not votes:
             return None
-        return max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return max(votes.items(), key=lambda kv: kv[1])[0]  # a tie goes to the form seen first
 
     def is_common(self, norm: str, min_count: int = 3, min_docs: int = 2) -> bool:
         """Used often enough in the corpus that it is the house's word, not a slip."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -20,11 +21,14 @@ DEMO = [str(ARTICLES), str(SAMPLES / "broken"), "--corpus", str(CORPUS)]
 SMALL = [str(ARTICLES / "06-frost-apple-growers.txt")]  # a clean article, quick to audit
 
 
-def run(args: list[str], tmp_path: Path) -> Result:
-    """Run the CLI from an empty folder (so no qualcheck.toml is picked up by accident)."""
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        return runner.invoke(main, args, catch_exceptions=True)
+def run(args: list[str], cwd: Path) -> Result:
+    """Run the CLI from ``cwd`` (a temporary folder: no qualcheck.toml is picked up by accident)."""
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, catch_exceptions=True)
+    finally:
+        os.chdir(before)
 
 
 def assert_clean_usage_error(result: Result) -> None:
@@ -52,7 +56,8 @@ def test_audit_of_the_demo_exits_1_for_error_findings(demo_run: tuple[Result, Pa
 
 def test_audit_writes_csv_and_html_by_default(demo_run: tuple[Result, Path]) -> None:
     _, out = demo_run
-    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "passages.csv", "report.html", "skipped.csv"]
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["findings.csv", "passages.csv", "report.html", "skipped.csv"]
     findings = (out / "findings.csv").read_text(encoding="utf-8")
     assert findings.splitlines()[0] == (
         "path,doc_id,rule,code,severity,line,column,start,end,text,suggestion,message,score,source")
@@ -179,7 +184,8 @@ def test_rules_markdown_has_a_row_per_rule(tmp_path: Path) -> None:
 
 def test_readme_rules_table_is_the_output_of_rules_markdown(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.findall(r"^<!-- rules-table\b[^\n]*-->\n(.*?)^<!-- /rules-table -->", readme, flags=re.M | re.S)
+    block = r"^<!-- rules-table\b[^\n]*-->\n(.*?)^<!-- /rules-table -->"
+    found = re.findall(block, readme, flags=re.M | re.S)
     assert len(found) == 1, "README.md needs exactly one rules-table block"
     result = run(["rules", "--markdown"], tmp_path)
     assert found[0] == result.output

@@ -108,7 +108,8 @@ def test_bad_fail_on_names_the_choices() -> None:
     with pytest.raises(ConfigError) as info:
         Config.from_mapping({"fail_on": "fatal"})
     assert str(info.value) == (
-        "bad value 'fatal' for setting 'fail_on': unknown severity 'fatal' (expected one of: info, warning, error)"
+        "bad value 'fatal' for setting 'fail_on': "
+        "unknown severity 'fatal' (expected one of: info, warning, error)"
     )
 
 

@@ -296,19 +296,23 @@ def test_segment_text_overlaps_and_clamping() -> None:
 
 
 def test_registry() -> None:
-    assert sorted(WRITERS) == ["csv", "html", "json"]
+    assert sorted(WRITERS) == ["csv", "github", "html", "json", "jsonl", "junit", "sarif", "text"]
     assert all(isinstance(w, Writer) and w.name == n for n, w in WRITERS.items())
     assert get_writer(" JSON ") is WRITERS["json"]
     with pytest.raises(ValueError) as info:
         get_writer("x")
-    assert str(info.value) == "unknown format 'x' (expected one of: csv, html, json)"
+    expected = "csv, github, html, json, jsonl, junit, sarif, text"
+    assert str(info.value) == f"unknown format 'x' (expected one of: {expected})"
 
 
-def test_writers_create_out_dir_and_leave_no_temp_files(report: Report, tmp_path: Path) -> None:
+def test_writers_create_out_dir_and_leave_no_temp_files(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     out = tmp_path / "deep" / "out"
     written = [p for w in WRITERS.values() for p in w.write(report, out)]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
-    assert len(written) == 5 and _no_temp_files(tmp_path)
+    assert len(written) == 11 and _no_temp_files(tmp_path)
 
 
 def test_atomic_write_failure_keeps_old_file(tmp_path: Path) -> None:

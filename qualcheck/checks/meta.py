@@ -8,7 +8,7 @@ from qualcheck.checks.base import CheckContext, DocView, Hit
 
 
 def unused_suppression(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
-    """A ``qualcheck: ignore`` or ``off`` comment that hides no finding.
+    """A "qualcheck: ignore" or "off" comment that hides no finding.
 
     Why: suppressions outlive the slips they were written for; a stale one would hide
     the next real problem on that line.

@@ -31,14 +31,13 @@ Rule metadata comes from :mod:`qualcheck.checks.registry`, imported on first ren
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
+from qualcheck.baseline import fingerprint as baseline_fingerprint
 from qualcheck.report.base import atomic_write_text, ensure_dir
 from qualcheck.report.records import severity_value
 from qualcheck.report.text_writer import Positions
@@ -49,7 +48,6 @@ SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "qualcheck/v1"
 #: Characters of context either side of the flagged text that go into the fingerprint.
-FINGERPRINT_CONTEXT = 40
 #: Rule families whose single suggestion replaces the flagged text as is.
 FIX_FAMILIES: frozenset[str] = frozenset({"spelling", "mechanical", "names"})
 #: How several suggestions are joined in ``Finding.suggestion``.
@@ -57,7 +55,6 @@ SUGGESTION_SEPARATOR = " | "
 #: Severity value -> SARIF level.
 LEVELS: dict[str, str] = {"error": "error", "warning": "warning", "info": "note"}
 
-_WHITESPACE = re.compile(r"\s+")
 #: Document kinds whose text is the file's text as read (no extraction, no stripped rows).
 _WHOLE_FILE_KINDS = frozenset({"txt", "md"})
 
@@ -86,45 +83,9 @@ def artifact_uri(path: str) -> str:
     return quote(posix, safe="/")
 
 
-def _squash(text: str) -> str:
-    return _WHITESPACE.sub(" ", text)
-
-
-def _context_before(text: str, start: int, size: int) -> str:
-    """The last ``size`` characters before ``start`` once whitespace runs are collapsed.
-
-    Collapsing is local (a cut whitespace run is still one space), so a window's squashed
-    text is a suffix of the whole prefix's: widen the window until it is long enough.
-    """
-    window = start
-    while True:
-        window = max(0, window - 2 * size)
-        squashed = _squash(text[window:start])
-        if window == 0 or len(squashed) >= size:
-            return squashed[-size:] if size else ""
-
-
-def _context_after(text: str, end: int, size: int) -> str:
-    """The first ``size`` characters after ``end`` once whitespace runs are collapsed."""
-    window = end
-    while True:
-        window = min(len(text), window + 2 * size)
-        squashed = _squash(text[end:window])
-        if window == len(text) or len(squashed) >= size:
-            return squashed[:size]
-
-
 def fingerprint(finding: Finding, document: Document | None) -> str:
-    """SHA-256 of path, rule code, flagged text and normalised context (no line numbers)."""
-    if document is not None and 0 <= finding.start <= finding.end <= len(document.text):
-        text = document.text
-        before = _context_before(text, finding.start, FINGERPRINT_CONTEXT)
-        after = _context_after(text, finding.end, FINGERPRINT_CONTEXT)
-    else:
-        before = after = ""
-    parts = [finding.path, finding.code, _squash(finding.text), before, after]
-    payload = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """The baseline's fingerprint (path, rule, flagged text, its line's context; no line numbers)."""
+    return baseline_fingerprint(finding, document.text if document is not None else "")
 
 
 def _fixable(finding: Finding, family: str) -> bool:
@@ -143,7 +104,9 @@ def _offsets_valid(finding: Finding, document: Document | None) -> bool:
     )
 
 
-def _rule_descriptor(code: str, name: str, severity: Severity | str, family: str, summary: str, doc: str) -> Json:
+def _rule_descriptor(
+    code: str, name: str, severity: Severity | str, family: str, summary: str, doc: str
+) -> Json:
     descriptor: Json = {
         "id": code,
         "name": name,
@@ -172,7 +135,9 @@ class _Rules:
             by_name[rule.name] = rule.code
         self._by_name = by_name
 
-    def _add(self, code: str, name: str, severity: Severity | str, family: str, summary: str, doc: str) -> int:
+    def _add(
+        self, code: str, name: str, severity: Severity | str, family: str, summary: str, doc: str
+    ) -> int:
         self.index[code] = len(self.descriptors)
         self.families[code] = family
         self.descriptors.append(_rule_descriptor(code, name, severity, family, summary, doc))

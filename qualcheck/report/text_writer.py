@@ -60,7 +60,9 @@ def sorted_findings(report: Report) -> list[Finding]:
 
 def finding_line(finding: Finding) -> str:
     """``doc_id:line:col: CODE rule: message [suggestion: X]`` for one finding."""
-    line = f"{finding.doc_id}:{finding.line}:{finding.column}: {finding.code} {finding.rule}: {finding.message}"
+    line = (
+        f"{finding.doc_id}:{finding.line}:{finding.column}: {finding.code} {finding.rule}: {finding.message}"
+    )
     if finding.suggestion:
         line += f" [suggestion: {finding.suggestion}]"
     return one_line(line)
