@@ -1,90 +1,155 @@
 """The command line: click commands that parse options, call the API and print a summary.
 
-Exit codes: 0 when nothing at or above ``--fail-on`` was found, 1 when something was,
-2 for a usage error or when no input could be read. Errors are one line, never a traceback.
+Exit codes: 0 when nothing at or above ``--fail-on`` was found (or ``--exit-zero``), 1 when
+something was, 2 for a usage error or when no input could be read. Errors are one line,
+``qualcheck: error: ...``, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from qualcheck import __version__
+from qualcheck.api import AuditReport
 from qualcheck.api import audit as run_audit
+from qualcheck.baseline import DEFAULT_FILE, write_baseline
 from qualcheck.checks.registry import RULES
 from qualcheck.config import Config, ConfigError
+from qualcheck.gitdiff import GitError
+from qualcheck.report.github import format_github
 from qualcheck.report.registry import format_names
+from qualcheck.report.text_writer import format_text
 
 FAIL_ON = ["error", "warning", "info", "never"]
+STDOUT_FORMATS: dict[str, Callable[[Any], str]] = {"text": format_text, "github": format_github}
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"qualcheck: error: {message}", err=True)
     sys.exit(2)
 
 
+class _OneLineErrors(click.Group):
+    """A group whose usage errors are one line on stderr and exit 2, never a usage block."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+        except click.Abort:
+            click.echo("qualcheck: aborted", err=True)
+            sys.exit(130)
+
+
 def _formats(values: tuple[str, ...]) -> list[str]:
-    names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()] or ["csv", "html"]
+    names = [n.strip().lower() for v in values for n in v.split(",") if n.strip()]
+    if not names:
+        names = ["csv", "html"]
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            names.append("github")
+        elif sys.stdout.isatty():
+            names.append("text")
     unknown = [n for n in names if n not in format_names()]
     if unknown:
-        expected = ", ".join(format_names())
-        raise click.BadParameter(f"unknown format {unknown[0]!r} (expected one of: {expected})")
+        _fail(f"unknown format {unknown[0]!r} (expected one of: {', '.join(format_names())})")
     return list(dict.fromkeys(names))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _config(config_path: Path | None) -> Config:
+    path = config_path or Config.discover(Path.cwd())
+    return Config.from_file(path) if path else Config()
+
+
+def audit_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``audit`` and ``baseline write`` share."""
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
+                     help="Reference texts (press releases, wire copy, archive). Repeatable."),
+        click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="qualcheck.toml or pyproject.toml [tool.qualcheck] (default: the nearest one)."),
+        click.option("--select", multiple=True, help="Only these rule codes/names/prefixes."),
+        click.option("--ignore", multiple=True, help="Skip these rule codes/names/prefixes."),
+        click.option("--text-column", default=None, help="Text column of tabular inputs. [text]"),
+        click.option("--title-column", default=None, help="Title column of tabular inputs. [title]"),
+        click.option("--id-column", default=None, help="Id column of tabular inputs. [id]"),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _run(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path | None,
+         no_baseline: bool = False, **kw: Any) -> AuditReport:
+    keys = ("select", "ignore", "text_column", "title_column", "id_column", "fail_on", "baseline")
+    options = {k: str(kw[k]) if isinstance(kw[k], Path) else kw[k] for k in keys if kw.get(k)}
+    if no_baseline:
+        options["baseline"] = ""
+    try:
+        config = _config(config_path)
+        return run_audit(list(paths), corpus=list(corpus) or None, config=config,
+                         changed_since=kw.get("changed_since"), changed_lines=bool(kw.get("changed_lines")),
+                         **options)
+    except (ConfigError, GitError, ValueError) as exc:
+        _fail(str(exc))
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qualcheck")
 def main() -> None:
     """Find rewritten press releases, typos and names spelled two ways in news articles."""
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
-              help="Reference texts (press releases, wire copy, archive). Repeatable.")
+@audit_options
 @click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the reports.")
-@click.option("--format", "formats", multiple=True, help="csv, html, json (repeat or comma-separate).")
+@click.option("--format", "formats", multiple=True,
+              help="csv, html, json, jsonl, sarif, github, junit, text (repeat or comma-separate). "
+                   "[csv,html; plus text on a terminal, github under GitHub Actions]")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None, help="Exit 1 at this severity. [error]")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="qualcheck.toml or pyproject.toml with [tool.qualcheck].")
-@click.option("--select", multiple=True, help="Only these rule codes/names/prefixes.")
-@click.option("--ignore", multiple=True, help="Skip these rule codes/names/prefixes.")
-@click.option("--text-column", default=None, help="Text column of tabular inputs. [text]")
-@click.option("--title-column", default=None, help="Title column of tabular inputs. [title]")
-@click.option("--id-column", default=None, help="Id column of tabular inputs. [id]")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide findings recorded in this baseline file (see 'baseline write'). [config's baseline]")
+@click.option("--changed-since", metavar="REV", help="Report only files changed since this git revision.")
+@click.option("--changed-lines", is_flag=True, help="With --changed-since: only changed lines.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def audit(paths: tuple[Path, ...], corpus: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
-          fail_on: str | None, config_path: Path | None, select: tuple[str, ...], ignore: tuple[str, ...],
-          text_column: str | None, title_column: str | None, id_column: str | None, quiet: bool) -> None:
+def audit(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path | None, out_dir: Path,
+          formats: tuple[str, ...], exit_zero: bool, quiet: bool, **kw: Any) -> None:
     """Audit the articles at PATHS (files or folders) and write reports to --out."""
-    options: dict[str, Any] = {k: v for k, v in {
-        "select": select, "ignore": ignore, "text_column": text_column, "title_column": title_column,
-        "id_column": id_column}.items() if v}
-    if fail_on and fail_on != "never":
-        options["fail_on"] = fail_on
+    names = _formats(formats)
+    if kw.get("changed_lines") and not kw.get("changed_since"):
+        _fail("--changed-lines needs --changed-since REV")
+    report = _run(paths, corpus, config_path, **kw)
     try:
-        config = Config.from_file(config_path) if config_path else Config()
-        report = run_audit(list(paths), corpus=list(corpus) or None, config=config, **options)
-        written = report.write(out_dir, _formats(formats))
-    except (ConfigError, ValueError) as exc:
-        _fail(str(exc))
+        written = report.write(out_dir, names)
     except OSError as exc:
         _fail(f"cannot write reports to {out_dir}: {exc.strerror or exc}")
-    summary = report.summary()
     if not quiet:
-        click.echo(_summary_text(summary, written))
-    if not report.data.documents:
+        for name in names:
+            if name in STDOUT_FORMATS and report.data.findings:
+                click.echo(STDOUT_FORMATS[name](report.data).rstrip("\n"))
+        click.echo(_summary_text(report, written), err=bool(set(names) & set(STDOUT_FORMATS)),
+                   color=None if "NO_COLOR" not in os.environ else False)
+    if not report.data.documents and not kw.get("changed_since"):
         skipped = len(report.data.skipped)
         _fail("no input could be read" + (f" ({skipped} skipped: see skipped.csv)" if skipped else ""))
-    sys.exit(0 if fail_on == "never" or not report.failed() else 1)
+    sys.exit(0 if exit_zero or not report.failed() else 1)
 
 
-def _summary_text(summary: dict[str, Any], written: list[Path]) -> str:
+def _summary_text(report: AuditReport, written: list[Path]) -> str:
+    summary = report.summary()
     by_sev = summary.get("findings_by_severity", {})
     lines = [
         f"audited {summary.get('documents', 0)} document(s) against a corpus of "
@@ -93,8 +158,34 @@ def _summary_text(summary: dict[str, Any], written: list[Path]) -> str:
     ]
     for rule, n in sorted(summary.get("findings_by_rule", {}).items()):
         lines.append(f"  {rule}: {n}")
+    if report.suppressed or report.baselined:
+        lines.append(f"hidden: {report.suppressed} by suppressions, {report.baselined} by the baseline")
+    if report.stale:
+        lines.append(f"stale baseline entries (fixed or changed; pruned on the next 'baseline write'): "
+                     f"{len(report.stale)}")
     lines.append("wrote " + ", ".join(str(p) for p in written))
     return "\n".join(lines)
+
+
+@main.group()
+def baseline() -> None:
+    """Record today's findings so CI fails only on new ones."""
+
+
+@baseline.command("write")
+@audit_options
+@click.option("--baseline", "target", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help=f"Baseline file to write. [the config's 'baseline', else {DEFAULT_FILE}]")
+def baseline_write(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path | None,
+                   target: Path | None, **kw: Any) -> None:
+    """Audit PATHS and record every finding in the baseline file (stale entries are pruned)."""
+    report = _run(paths, corpus, config_path, no_baseline=True, **kw)
+    file = target or Path(_config(config_path).baseline or DEFAULT_FILE)
+    try:
+        count = write_baseline(file, report.data.findings, report.data.documents)
+    except OSError as exc:
+        _fail(f"cannot write baseline {file}: {exc.strerror or exc}")
+    click.echo(f"wrote {file} with {count} finding(s)")
 
 
 def rules_table() -> str:

@@ -106,17 +106,19 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    reason="BUG: an unknown --format raises click.BadParameter, so click prints a 4-line usage block "
-    "('Usage: ...', 'Try ...', '', 'Error: Invalid value: ...') instead of one "
-    "'qualcheck: error: ...' line; it is also only detected after the whole audit has run",
-    strict=True,
-)
 def test_unknown_format_error_is_one_line(tmp_path: Path) -> None:
     result = run(["audit", *SMALL, "--out", str(tmp_path / "o"), "--format", "xml"], tmp_path)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "qualcheck: error: unknown format 'xml' (expected one of: csv, html, json)"]
+        "qualcheck: error: unknown format 'xml' "
+        "(expected one of: csv, github, html, json, jsonl, junit, sarif, text)"]
+
+
+def test_unknown_option_is_one_line(tmp_path: Path) -> None:
+    result = run(["audit", "--bogus", "x"], tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "qualcheck: error: No such option '--bogus'. (Did you mean one of: '--corpus', '--out'?)"]
 
 
 def test_nonexistent_path_only_exits_2(tmp_path: Path) -> None:
