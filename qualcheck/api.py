@@ -11,7 +11,7 @@ rules -> findings -> :class:`AuditReport` -> writers. The CLI is a thin layer ov
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,7 @@ def audit(
     config: Config | None = None,
     changed_since: str | None = None,
     changed_lines: bool = False,
+    progress: Callable[[int, int], None] | None = None,
     **options: Any,
 ) -> AuditReport:
     """Audit the articles at ``paths`` against the reference texts at ``corpus``.
@@ -144,7 +145,7 @@ def audit(
     corpus_docs = [d for d in reference.documents if d.doc_id not in ids]
     changes = gitdiff.changed_lines(changed_since) if changed_since else None
     return audit_documents(docs, corpus_docs, config=cfg, skipped=[*skipped, *reference.skipped],
-                           changes=changes, changed_lines=changed_lines)
+                           changes=changes, changed_lines=changed_lines, progress=progress)
 
 
 def audit_documents(
@@ -155,6 +156,7 @@ def audit_documents(
     skipped: Sequence[Skipped] = (),
     changes: dict[Path, set[int] | None] | None = None,
     changed_lines: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditReport:
     """Audit documents already in memory (from a DataFrame, say) against ``corpus``.
 
@@ -183,7 +185,7 @@ def audit_documents(
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
         views = [v for v in views if gitdiff.is_changed(changes, v.doc.path)]
         docs = [v.doc for v in views]
-    run = run_checks(views, ctx, rules)
+    run = run_checks(views, ctx, rules, progress)
     findings = apply_policy(run.findings, cfg)
     report_unused = any(r.name == "unused-suppression" for r in rules)
     findings, suppressed = apply_suppressions(findings, docs, report_unused)

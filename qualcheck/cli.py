@@ -98,11 +98,35 @@ def _run(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path | 
         options["baseline"] = ""
     try:
         config = _config(config_path)
-        return run_audit(list(paths), corpus=list(corpus) or None, config=config,
-                         changed_since=kw.get("changed_since"), changed_lines=bool(kw.get("changed_lines")),
-                         **options)
+        with _Progress(enabled=not kw.get("quiet")) as progress:
+            return run_audit(list(paths), corpus=list(corpus) or None, config=config,
+                             changed_since=kw.get("changed_since"),
+                             changed_lines=bool(kw.get("changed_lines")), progress=progress, **options)
     except (ConfigError, GitError, ValueError) as exc:
         _fail(str(exc))
+
+
+class _Progress:
+    """A progress bar on stderr, only on a terminal and never in CI logs or pipes."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty() and not os.environ.get("CI")
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None and total >= 50:  # short runs need no bar
+            self._bar = click.progressbar(length=total, label="checking", file=sys.stderr,
+                                          color=False if "NO_COLOR" in os.environ else None)
+            self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.update(done - self._bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
 
 
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,7 +155,7 @@ def audit(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path |
     names = _formats(formats)
     if kw.get("changed_lines") and not kw.get("changed_since"):
         _fail("--changed-lines needs --changed-since REV")
-    report = _run(paths, corpus, config_path, **kw)
+    report = _run(paths, corpus, config_path, quiet=quiet, **kw)
     try:
         written = report.write(out_dir, names)
     except OSError as exc:

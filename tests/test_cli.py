@@ -117,8 +117,8 @@ def test_unknown_format_error_is_one_line(tmp_path: Path) -> None:
 def test_unknown_option_is_one_line(tmp_path: Path) -> None:
     result = run(["audit", "--bogus", "x"], tmp_path)
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == [
-        "qualcheck: error: No such option '--bogus'. (Did you mean one of: '--corpus', '--out'?)"]
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("qualcheck: error: No such option '--bogus'")
 
 
 def test_nonexistent_path_only_exits_2(tmp_path: Path) -> None:

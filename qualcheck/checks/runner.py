@@ -8,7 +8,7 @@ document is reported for that document and the audit goes on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qualcheck.checks.base import CheckContext, DocView, Rule
@@ -35,11 +35,15 @@ def _settle(findings: list[Finding], families: dict[str, str]) -> list[Finding]:
     return sorted(kept, key=lambda f: (f.start, f.end, f.code))
 
 
-def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule]) -> CheckRun:
-    """Run ``rules`` on each document; one bad document or rule never stops the rest."""
+def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule],
+               progress: Callable[[int, int], None] | None = None) -> CheckRun:
+    """Run ``rules`` on each document; one bad document or rule never stops the rest.
+
+    ``progress(done, total)`` is called after each document, for a progress bar.
+    """
     families = {r.name: r.family for r in rules}
     run = CheckRun()
-    for view in views:
+    for done, view in enumerate(views, 1):
         found: list[Finding] = []
         for rule in rules:
             try:
@@ -47,4 +51,6 @@ def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule
             except Exception as exc:  # noqa: BLE001 - reported per document, never lost
                 run.failures.append(Skipped(view.doc.path, f"rule {rule.name} failed: {exc!r}"))
         run.findings.extend(_settle(found, families))
+        if progress is not None:
+            progress(done, len(views))
     return run
