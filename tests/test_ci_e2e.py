@@ -86,7 +86,8 @@ def test_ci_job_reports_only_new_problems(repo: Path) -> None:
     assert lines == [
         f"::warning file=articles/robots.txt,line={robot_line},col={robot_col},endLine={robot_line},"
         f"endColumn={robot_col + len('Park Ji Hun')},title=QC301 name-variant::"
-        "'Park Ji Hun' and 'Park Ji-Hoon' both appear; 'Park Ji-Hoon' is used 1 time(s) in this article [suggestion: Park Ji-Hoon]",
+        "'Park Ji Hun' and 'Park Ji-Hoon' both appear; 'Park Ji-Hoon' is used 1 time(s) in this article "
+        "[suggestion: Park Ji-Hoon]",
         f"::error file=articles/tram.txt,line={tram_line},col={tram_col},endLine={tram_line},"
         f"endColumn={tram_col + len('recieve')},title=QC201 known-misspelling::'recieve' is a common "
         "misspelling of 'receive' [suggestion: receive]",
