@@ -161,7 +161,8 @@ def is_english(word: str) -> bool:
 _BRITISH = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
             ("lled", "led"), ("lling", "ling"), ("ller", "ler"), ("llor", "lor"), ("ogue", "og"),
             ("ence", "ense"), ("tres", "ters"), ("ised", "ized"), ("ising", "izing"), ("ises", "izes"),
-            ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"), ("gramme", "gram"), ("tonne", "ton"))
+            ("ours", "ors"), ("oured", "ored"), ("ouring", "oring"), ("gramme", "gram"), ("tonne", "ton"),
+            ("re", "er"), ("res", "ers"), ("ogues", "ogs"), ("ces", "ses"))
 
 
 def _american(word: str) -> list[str]:

@@ -50,10 +50,15 @@ def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     Why: the commonest slip when a sentence is edited, and spell-checkers pass it.
     Example: "said the the minister" -> suggest "the".
     Known problems: deliberate repeats ("that that", "had had") are allowed by a short
-    list; other deliberate repeats are flagged.
+    list and repeated capitalised names ("Duran Duran") are skipped; other deliberate
+    repeats are flagged, and a repeat across a line break is not.
     """
     words = view.words
     text = view.doc.text
     for a, b in zip(words, words[1:], strict=False):
-        if a.norm == b.norm and a.norm not in _DOUBLE_OK and text[a.end : b.start].strip() == "":
-            yield Hit(a.start, b.end, f"'{a.text}' is repeated", a.text)
+        gap = text[a.end : b.start]
+        if a.norm != b.norm or a.norm in _DOUBLE_OK or gap.strip() or "\n" in gap:
+            continue  # a headline repeated as the first word of the next line is no slip
+        if a.text[0].isupper() and b.text[0].isupper() and not a.sentence_start:
+            continue  # "Duran Duran", "Boing Boing": names
+        yield Hit(a.start, b.end, f"'{a.text}' is repeated", a.text)

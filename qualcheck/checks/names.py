@@ -89,7 +89,8 @@ def _same_entity(a: str, b: str, multi: bool) -> bool:
         return a.casefold() != b.casefold()  # hyphen, space or joined; casing is another rule
     if multi:
         # "Lee Kwang-Hyung" / "Lee Kwang Ho": same family and first given name, last part changed
-        return len(pa) == len(pb) >= 3 and pa[:-1] == pb[:-1] and pa[-1][0] == pb[-1][0]
+        return len(pa) == len(pb) >= 3 and pa[:-1] == pb[:-1] and pa[-1][0] == pb[-1][0] \
+            and not is_inflection(pa[-1], pb[-1])
     if min(len(a), len(b)) < _MIN_NAME_LEN or a[0].casefold() != b[0].casefold() or is_inflection(a, b):
         return False
     limit = 2 if min(len(a), len(b)) >= 8 else 1
@@ -102,6 +103,9 @@ def _variant_hits(found: dict[str, _Mentions], ctx: CheckContext, multi: bool) -
         for b in forms[i + 1 :]:
             if not _same_entity(a.form, b.form, multi) or is_distinct(ctx, a.form, b.form):
                 continue
+            if not multi and all(ctx.vocab.is_common(normalize_word(m.form), ctx.config.corpus_min_count)
+                                 for m in (a, b)):
+                continue  # "Horan" and "Hogan": both common in the corpus, so two people
             rank = sorted((a, b), key=lambda m: (ctx.vocab.count(m.form), m.body, len(m.spans), -m.first()))
             wrong, right = rank
             corpus = "" if multi else f" and {ctx.vocab.count(right.form)} in all texts"
@@ -154,5 +158,7 @@ def name_casing(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
             continue
         if t.sentence_start and form == canonical[0].upper() + canonical[1:]:
             continue
+        if canonical.endswith("s") and canonical[:-1].isupper() and form == canonical.upper():
+            continue  # "PCS" for "PCs": an acronym's plural, written either way
         yield Hit(t.start, t.start + len(form),
                   f"'{form}' is written '{canonical}' {votes[canonical]} time(s) elsewhere", canonical)
