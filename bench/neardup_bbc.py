@@ -72,20 +72,25 @@ def judge(reported: dict[Pair, str], truth: dict[Pair, float], shared: Counter[P
     ``reported`` maps each reported pair to its label (the strongest reuse rule).
     """
     found = reported.keys() & truth.keys()
-    extra = reported.keys() - truth.keys()
+    extra = sorted(reported.keys() - truth.keys())
     bands = {"exact (J=1)": (1.0, 1.01), "0.8-0.999": (0.8, 1.0), "0.5-0.8": (0.5, 0.8)}
     by_band = {}
     for band, (lo, hi) in bands.items():
         members = [p for p, j in truth.items() if lo <= round(j, 9) < hi]
         by_band[band] = {"true": len(members), "found": sum(p in found for p in members)}
     extra_c = [containment(p, shared.get(p, 0), sets) for p in extra]
+    by_label: dict[str, list[float]] = {}
+    for p, c in zip(extra, extra_c, strict=True):
+        by_label.setdefault(reported[p], []).append(round(c, 3))
+    spread = {k: {"n": len(v), "min": min(v), "median": sorted(v)[len(v) // 2], "max": max(v)}
+              for k, v in by_label.items()}
     missed = sorted(((round(truth[p], 3), short(p[0]), short(p[1])) for p in truth.keys() - found),
                     reverse=True)
     return {
         "reported_pairs": len(reported), "found": len(found), "recall": rate(len(found), len(truth)),
         "recall_by_jaccard": by_band, "reported_not_true": len(extra),
         "reported_not_true_containment_ge_0.2": sum(c >= 0.2 for c in extra_c),
-        "reported_not_true_by_label": dict(Counter(reported[p] for p in extra)),
+        "reported_not_true_containment_by_label": spread,
         "true_found_by_label": dict(Counter(reported[p] for p in found)),
         "missed_examples": missed[:10],
     }
