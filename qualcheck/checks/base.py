@@ -8,6 +8,7 @@ function's docstring (what it does, why it matters, an example, known problems).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,8 @@ from qualcheck.config import Config
 from qualcheck.text import LineIndex, Token, tokenize
 from qualcheck.types import Document, Finding, ReuseMatch, Severity
 from qualcheck.vocab import Vocabulary, word_tokens
+
+_CODE = re.compile(r"```.*?(?:```|\Z)|`[^`\n]+`", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,14 @@ class DocView:
     @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.doc.text, self.doc.line_offset)
+
+    @cached_property
+    def code_spans(self) -> list[tuple[int, int]]:
+        """Fenced blocks and inline spans in backticks: code, not prose."""
+        return [m.span() for m in _CODE.finditer(self.doc.text)]
+
+    def in_code(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.code_spans)
 
 
 @dataclass

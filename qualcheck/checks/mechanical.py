@@ -44,6 +44,30 @@ def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), message, fix)
 
 
+_LONE_OK = frozenset("a i o".split())
+
+
+def stray_letter(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
+    """A lone lower-case letter between lower-case words: "the w house", "plan w which".
+
+    Why: a stray key press survives spell-checkers, since a single letter is no word.
+    Example: "an exciting plan w which will" -> delete "w".
+    Known problems: deliberate letters in running text ("the letter x", "plan b") are
+    flagged; letters in lists "(a)", initials, units and maths are skipped.
+    """
+    text = view.doc.text
+    words = view.words
+    for before, t, after in zip(words, words[1:], words[2:], strict=False):
+        if len(t.text) != 1 or not t.text.islower() or t.text in _LONE_OK:
+            continue
+        if not (before.text.islower() and after.text.islower()):
+            continue
+        if text[before.end : t.start] != " " or text[t.end : after.start] != " ":
+            continue  # "(a)", "x-ray", "b." are not stray
+        yield Hit(t.start, t.end, f"stray letter '{t.text}' between '{before.text}' and '{after.text}'; "
+                  "delete it?")
+
+
 def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     """The same word twice in a row with only spaces between: "the the".
 

@@ -23,6 +23,7 @@ RULES: tuple[Rule, ...] = (
     Rule("QC201", "known-misspelling", E, "spelling", spelling.known_misspelling),
     Rule("QC211", "missing-space", W, "mechanical", mechanical.missing_space),
     Rule("QC212", "doubled-word", W, "mechanical", mechanical.doubled_word),
+    Rule("QC213", "stray-letter", W, "mechanical", mechanical.stray_letter),
     Rule("QC302", "name-casing", W, "names", names.name_casing),
     Rule("QC203", "rare-variant", W, "spelling", spelling.rare_variant),
     Rule("QC301", "name-variant", W, "names", names.name_variant),

@@ -2,8 +2,9 @@
 
 One slip should give one finding: when several language rules flag overlapping text
 ("Entertainmnet" is both a rare variant and an unknown word), the rule listed first in
-the registry keeps it. Reuse findings are never merged away. A rule that fails on one
-document is reported for that document and the audit goes on.
+the registry keeps it. Language findings inside code (backticks) are dropped. Reuse
+findings are never merged away. A rule that fails on one document is reported for that
+document and the audit goes on.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ class CheckRun:
     failures: list[Skipped] = field(default_factory=list)
 
 
-def _settle(findings: list[Finding], families: dict[str, str]) -> list[Finding]:
+def _settle(view: DocView, findings: list[Finding], families: dict[str, str]) -> list[Finding]:
     kept: list[Finding] = []
     taken: list[tuple[int, int]] = []
     for f in findings:  # already in registry order
         if families[f.rule] != "reuse":
-            if any(f.start < e and s < f.end for s, e in taken):
-                continue
+            if view.in_code(f.start, f.end) or any(f.start < e and s < f.end for s, e in taken):
+                continue  # code is not prose; one slip gives one finding
             taken.append((f.start, f.end))
         kept.append(f)
     return sorted(kept, key=lambda f: (f.start, f.end, f.code))
@@ -50,7 +51,7 @@ def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule
                 found.extend(rule.run(view, ctx))
             except Exception as exc:  # noqa: BLE001 - reported per document, never lost
                 run.failures.append(Skipped(view.doc.path, f"rule {rule.name} failed: {exc!r}"))
-        run.findings.extend(_settle(found, families))
+        run.findings.extend(_settle(view, found, families))
         if progress is not None:
             progress(done, len(views))
     return run

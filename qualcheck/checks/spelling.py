@@ -43,13 +43,16 @@ def _parts(view: DocView) -> Iterator[Token]:
     for t in view.tokens:
         if t.kind not in ("word", "number", "mixed"):
             continue
-        if "-" not in t.text or t.text[0].isupper() or t.norm in known_misspellings():
+        if "-" not in t.text or t.text[0].isupper() or t.norm in known_misspellings() \
+                or is_english(t.norm.replace("-", "")):  # "co-ordinator" is "coordinator"
             if t.kind == "word":
                 yield t
             continue
         offset = t.start
-        for i, part in enumerate(t.text.split("-")):
-            if part.isalpha():
+        parts = t.text.split("-")
+        for i, part in enumerate(parts):
+            after_prefix = i > 0 and parts[i - 1].isalpha() and len(parts[i - 1]) <= 3  # "ad-libbed"
+            if part.isalpha() and len(part) > 3 and not after_prefix:
                 yield dataclasses.replace(t, text=part, start=offset, end=offset + len(part),
                                           sentence_start=t.sentence_start and i == 0)
             offset += len(part) + 1
