@@ -6,7 +6,10 @@ case matched, exact offsets kept; each misspelt form is planted at most once per
 repetition cannot teach it to the corpus vocabulary. M further articles stay untouched as
 clean controls. Both sets are audited with the language rules (QC2, QC3) against the other
 BBC articles as corpus. Baseline in the same run: pyspellchecker as a plain dictionary
-checker (flag ``unknown()`` words, suggest ``correction()``), alone and on lower-case words only.
+checker (flag ``unknown()`` words, suggest ``correction()``), alone and on lower-case words only;
+and the command-line checkers of :mod:`bench.peers` (typos, codespell, hunspell en_US and en_GB)
+on the same texts written to a temporary folder. A peer that is not installed is reported as
+skipped (``pip install -r bench/requirements.txt``; ``apt-get install hunspell hunspell-en-us``).
 
     python -m bench.typos_bbc [--planted N] [--clean M] [--corpus-size K] [--set norvig]
 """
@@ -15,13 +18,16 @@ from __future__ import annotations
 
 import random
 import re
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from spellchecker import SpellChecker
 
+from bench import peers
 from bench.common import base_parser, emit, rate, require_data, timed
 from bench.planting import WORD, Planted, load_pairs, plant
 from qualcheck.api import audit_documents
@@ -141,6 +147,27 @@ def run_pyspellchecker(docs: list[Document], truth: list[Planted], lowercase_onl
     return flags, {**timing, "seconds": round(seconds, 2)}
 
 
+def run_peers(audited: list[Document], truth: list[Planted], planted_ids: set[str], clean: list[Document],
+              subsets: dict[str, set[str]]) -> dict[str, Any]:
+    """Each command-line peer on the audited texts, written to a temporary folder."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="qualcheck-peers-") as tmp:
+        paths = peers.write_texts({d.doc_id: d.text for d in audited}, Path(tmp))
+        texts = {path: d.text for path, d in zip(paths, audited, strict=True)}
+        for tool, (runner, _) in peers.RUNNERS.items():
+            try:
+                with timed() as t:
+                    found = runner(texts)
+            except peers.Unavailable as exc:
+                results[tool] = {"skipped": str(exc)}
+                continue
+            flags = [Flag(paths[f["path"]], f["rule"], f["start"], f["end"], f["text"], f["suggestion"])
+                     for f in found]
+            results[tool] = {**evaluate(flags, truth, planted_ids, clean, t.seconds, subsets),
+                             "version": peers.tool_version(tool)}
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = base_parser(__doc__.split("\n", 1)[0])
     parser.add_argument("--planted", "--limit", type=int, default=200, help="articles to plant errors in")
@@ -191,11 +218,18 @@ def main(argv: list[str] | None = None) -> None:
         flags, timing = run_pyspellchecker(audited, truth, lowercase_only, args.baseline_suggest_all, rng)
         results[tool] = {**evaluate(flags, truth, planted_ids, clean, timing["seconds"], subsets),
                          "timing": timing}
+    results.update(run_peers(audited, truth, planted_ids, clean, subsets))
     for tool, res in results.items():
+        if "skipped" in res:
+            print(f"{tool:30} skipped: {res['skipped']}")
+            continue
         print(f"{tool:30} recall {res['recall']:.3f}  suggestion {res['suggestion_accuracy_of_caught']:.3f}  "
               f"false alarms/10k words {res['false_alarms_per_10k_words']}  per clean doc "
               f"{res['false_alarms_per_clean_doc']} extra in planted {res['extra_findings_in_planted_docs']} "
               f"{res['seconds']} s")
+    for tool in ("typos", "codespell", "hunspell_en_US", "hunspell_en_GB"):
+        for row in results[tool].get("false_alarms_by_rule", {}).values():
+            print(f"  {tool} false alarms: " + ", ".join(f"{t!r} ({n})" for t, n in row["top_texts"][:12]))
     for rule, row in results["qualcheck"]["false_alarms_by_rule"].items():
         top = ", ".join(f"{t!r} ({n})" for t, n in row["top_texts"][:10])
         print(f"  qualcheck {rule}: {row['count']} ({row['clean_docs_count']} in clean docs): {top}")

@@ -231,6 +231,12 @@ def test_vocabulary_is_updated_incrementally(tmp_path: Path) -> None:
         assert index.vocabulary() == Vocabulary.build(now)
         assert index.remove(index.ids()) == 10
         assert index.vocabulary() == Vocabulary() and len(index) == 0
+        ties = [doc("t1", "Fans of the Sm label met."), doc("t2", "Fans of SM cheered, SM fans.")]
+        ties.append(doc("t3", "More fans of Sm cheered."))
+        index.add(ties, chunk_size=1)  # 2 votes each: the first form voted for wins, as in build()
+        tie = index.vocabulary().casing["sm"]
+        assert tie == {"Sm": 2, "SM": 2} and index.vocabulary().majority_casing("sm") == "Sm"
+        assert Vocabulary.build(ties).majority_casing("sm") == "Sm"
 
 
 def test_adding_to_an_existing_index_rebuilds_nothing(tmp_path: Path) -> None:

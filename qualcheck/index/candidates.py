@@ -20,7 +20,9 @@ so often no MinHash value agrees at all; measured recall there is 0.89 at 128
 permutations and 0.99 at 256 (``num_perm`` of the engine).
 
 Limits: MinHashLSHEnsemble must receive every entry in one ``index()`` call, so the index is
-built once; add documents by building a new one.
+built once; add documents by building a new one. The persistent index
+(:mod:`qualcheck.index.persistent`) searches with :func:`band_keys` and :func:`plausible`
+instead: one-row bands that can be added to and removed from, and a per-pair binomial test.
 
 >>> from qualcheck.index.signatures import Signer
 >>> signer = Signer(num_perm=64)
@@ -42,7 +44,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from datasketch import MinHash, MinHashLSHEnsemble
+from scipy.special import bdtr
 
 DEFAULT_THRESHOLD = 0.2  # containment of the query article's shingles in the source
 RECALL_MARGIN = 0.5  # the ensemble is tuned for threshold * RECALL_MARGIN
@@ -54,6 +58,8 @@ MAX_R = 8  # datasketch's ``m``: largest band width it may choose
 # with exact sizes). Sizes only place entries in partitions, and rounding up errs towards
 # recall (a larger entry/query size ratio selects more bands).
 SIZE_STEP = 1.05
+# plausible(): chance of dropping a pair whose containment is exactly the threshold.
+MISS_PROBABILITY = 1e-3
 
 
 def _grid_size(size: int) -> int:
@@ -139,3 +145,35 @@ class ContainmentIndex:
     ) -> list[Any]:
         """Exact containment search (what the index approximates); for tests and small corpora."""
         return sorted(key for key, shingles in entries if containment(query, shingles) >= threshold)
+
+
+def band_keys(signature: npt.ArrayLike) -> list[int]:
+    """One-row LSH band keys ``i << 32 | value`` of 32-bit MinHash values (affine32 scheme).
+
+    >>> band_keys([7, 5])
+    [7, 4294967301]
+    """
+    values = np.asarray(signature, dtype=np.int64)
+    return ((np.arange(values.size, dtype=np.int64) << 32) | values).tolist()
+
+
+def plausible(found: dict[int, tuple[int, int]], q: int, num_perm: int, threshold: float) -> list[int]:
+    """Sorted keys whose ``(agreeing MinHash values, set size)`` fit containment >= ``threshold``.
+
+    For a query of ``q`` shingles and an entry of ``x``, containment ``t`` means Jaccard at
+    least ``J = tq / (q + x - tq)``, and the number of agreeing values is then
+    Binomial(``num_perm``, J) or larger. An entry is dropped when ``x < tq`` (containment
+    ``t`` impossible) or when ``P(K <= k) < MISS_PROBABILITY`` at ``J``: a long entry (tiny
+    ``J``) passes with one agreeing value, an entry of the query's size needs several.
+
+    >>> plausible({1: (1, 300), 2: (1, 5000), 3: (30, 300), 4: (9, 20)}, 300, 256, 0.2)
+    [2, 3]
+    """
+    if not found or q <= 0:
+        return []
+    keys = np.fromiter(found, dtype=np.int64, count=len(found))
+    k, x = np.array(list(found.values()), dtype=np.float64).reshape(-1, 2).T
+    shared = threshold * q
+    jaccard = np.clip(shared / np.maximum(q + x - shared, 1.0), 0.0, 1.0)
+    keep = (x >= shared) & (bdtr(k, num_perm, jaccard) >= MISS_PROBABILITY)
+    return sorted(keys[keep].tolist())

@@ -13,6 +13,11 @@ Pipeline per article:
 3. verification: exact alignment (:mod:`.align`), kept when ``article_share >= min_share``;
 4. label by the module constants below; sorted by article share, highest first.
 
+Persistent corpus: ``ReuseEngine.from_index(index, audited)`` keeps only the audited
+articles in memory and takes corpus candidates from a
+:class:`qualcheck.index.persistent.CorpusIndex` (same search threshold, same exact prefilter,
+same alignment), so its matches equal those of ``ReuseEngine(corpus, audited)``.
+
 An article built from a release and wire copy lists both; when the wire copy itself
 copies the release, the same passage is attributed to both (each match is independent).
 
@@ -35,6 +40,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from datasketch import LeanMinHash
@@ -78,6 +84,25 @@ class EngineStats:
     query_seconds: float = 0.0  # search, prefilter and align, all queries
 
 
+class CorpusSource(Protocol):
+    """A corpus kept outside the engine, e.g. :class:`qualcheck.index.persistent.CorpusIndex`.
+
+    ``settings`` gives ``shingle_size``, ``num_perm`` and ``seed`` of its signatures;
+    ``search`` returns the sorted ids of texts holding >= ``threshold`` of the query's
+    shingles (exactly checked); ``documents`` returns them; ``len()`` counts them.
+    """
+
+    settings: Any
+
+    def __len__(self) -> int: ...
+
+    def search(
+        self, shingles: np.ndarray, signature: Any, threshold: float, *, exclude: str | None = None
+    ) -> list[str]: ...
+
+    def documents(self, ids: Sequence[str], *, missing_ok: bool = False) -> list[Document]: ...
+
+
 @dataclass(frozen=True, eq=False)
 class _Entry:
     doc: Document
@@ -90,7 +115,8 @@ class ReuseEngine:
 
     ``threshold``: shingle containment the candidate search must catch (0..1];
     ``min_share``: verified article share for a match to be reported (default ``threshold``);
-    ``num_perm``/``shingle_size``/``seed``: the MinHash signatures (see :class:`Signer`).
+    ``num_perm``/``shingle_size``/``seed``: the MinHash signatures (see :class:`Signer`);
+    ``external``: a further corpus searched in place (see :meth:`from_index`).
     """
 
     def __init__(
@@ -103,6 +129,7 @@ class ReuseEngine:
         threshold: float = DEFAULT_THRESHOLD,
         min_share: float | None = None,
         seed: int = 1,
+        external: CorpusSource | None = None,
     ) -> None:
         if min_share is not None and not 0.0 < min_share <= 1.0:
             raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
@@ -112,7 +139,9 @@ class ReuseEngine:
         self.min_share = threshold if min_share is None else min_share
         self.index = ContainmentIndex(threshold, num_perm, recall_margin=RECALL_MARGIN)
         self.stats = EngineStats()
-        self._tokens: OrderedDict[int, TokenStream] = OrderedDict()
+        self.external = external
+        self._tokens: OrderedDict[int | str, TokenStream] = OrderedDict()  # str: external doc_id
+        self._sources: dict[str, Document] = {}  # external documents whose tokens are cached
         self._cached_words = 0
         self._entries: list[_Entry] = []
         self._by_doc: dict[tuple[str, str], int] = {}
@@ -122,18 +151,44 @@ class ReuseEngine:
             self._entries.append(self._entry(doc, tokens))
             self._remember(len(self._entries) - 1, tokens)
         self.index.index((key, e.signature, len(e.shingles)) for key, e in enumerate(self._entries))
-        self.stats.documents = len(self._entries)
+        self.stats.documents = len(self._entries) + (len(external) if external is not None else 0)
         self.stats.index_seconds = time.perf_counter() - started
+
+    @classmethod
+    def from_index(
+        cls,
+        index: CorpusSource,
+        audited: Sequence[Document] = (),
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        min_share: float | None = None,
+    ) -> ReuseEngine:
+        """An engine whose corpus stays in ``index`` (a persistent ``CorpusIndex``).
+
+        Only ``audited`` is indexed in memory (articles copying each other are still found);
+        corpus candidates come from ``index.search`` at the same search threshold and with
+        the same exact containment prefilter, and are aligned the same way, so ``matches``
+        equals that of ``ReuseEngine(corpus, audited)`` whenever neither search misses.
+        The signature settings are the index's.
+        """
+        s = index.settings
+        return cls(
+            (), audited, num_perm=s.num_perm, shingle_size=s.shingle_size, seed=s.seed,
+            threshold=threshold, min_share=min_share, external=index,
+        )
 
     def _entry(self, doc: Document, tokens: TokenStream) -> _Entry:
         shingles = tokens.shingles(self.signer.shingle_size)
         return _Entry(doc, shingles, self.signer.sign_shingles(shingles))
 
-    def _remember(self, key: int, tokens: TokenStream) -> None:
+    def _remember(self, key: int | str, tokens: TokenStream) -> None:
         self._tokens[key] = tokens
         self._cached_words += len(tokens)
         while self._cached_words > TOKEN_CACHE_WORDS and len(self._tokens) > 1:
-            self._cached_words -= len(self._tokens.popitem(last=False)[1])
+            old, dropped = self._tokens.popitem(last=False)
+            self._cached_words -= len(dropped)
+            if isinstance(old, str):
+                self._sources.pop(old, None)
 
     def _tokens_of(self, key: int) -> TokenStream:
         """Token stream of an indexed document, from a small LRU cache."""
@@ -145,11 +200,38 @@ class ReuseEngine:
             self._tokens.move_to_end(key)
         return tokens
 
+    def _external_sources(self, doc: Document, entry: _Entry) -> list[tuple[Document, TokenStream]]:
+        """External texts holding >= the search threshold of ``doc``, with token streams."""
+        if self.external is None:
+            return []
+        threshold = self.index.search_threshold
+        ids = self.external.search(entry.shingles, entry.signature, threshold, exclude=doc.doc_id)
+        wanted = [i for i in ids if i not in self._sources]
+        fetched = {d.doc_id: d for d in self.external.documents(wanted, missing_ok=True)} if wanted else {}
+        out: list[tuple[Document, TokenStream]] = []
+        for doc_id in ids:
+            source = self._sources.get(doc_id) or fetched.get(doc_id)
+            if source is None:  # removed from the index since the search
+                continue
+            tokens = self._tokens.get(doc_id)
+            if tokens is None:
+                tokens = TokenStream.of(source.text)
+                self._sources[doc_id] = source
+                self._remember(doc_id, tokens)
+            else:
+                self._tokens.move_to_end(doc_id)
+            out.append((source, tokens))
+        return out
+
     def candidates(self, doc: Document) -> list[Document]:
-        """Indexed documents the LSH search returns for ``doc`` (never ``doc`` itself)."""
+        """Indexed documents the LSH search returns for ``doc`` (never ``doc`` itself).
+
+        With an external corpus, its candidates follow (already checked exactly).
+        """
         key, entry = self._lookup(doc)[:2]
         found = self.index.query(entry.signature, len(entry.shingles), exclude=key)
-        return [self._entries[k].doc for k in found if self._entries[k].doc.doc_id != doc.doc_id]
+        inside = [self._entries[k].doc for k in found if self._entries[k].doc.doc_id != doc.doc_id]
+        return inside + [source for source, _ in self._external_sources(doc, entry)]
 
     def _lookup(self, doc: Document) -> tuple[int | None, _Entry, TokenStream]:
         key = self._by_doc.get((doc.doc_id, doc.text))
@@ -162,6 +244,26 @@ class ReuseEngine:
         """Exact alignment of ``doc`` against ``source`` with this engine's shingle size."""
         return align(doc, source, shingle_size=self.signer.shingle_size)
 
+    def _verify(
+        self, doc: Document, tokens: TokenStream, source: Document, source_tokens: TokenStream
+    ) -> ReuseMatch | None:
+        """Align ``doc`` with one candidate that passed the containment prefilter; label it."""
+        self.stats.checked += 1
+        k = self.signer.shingle_size
+        al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, shingle_size=k)
+        label = label_for(al.article_share, al.jaccard, self.min_share)
+        if label is None:
+            return None
+        return ReuseMatch(
+            doc_id=doc.doc_id,
+            source_id=source.doc_id,
+            article_share=al.article_share,
+            source_share=al.source_share,
+            jaccard=al.jaccard,
+            label=label,
+            passages=al.passages,
+        )
+
     def matches(self, doc: Document) -> list[ReuseMatch]:
         """Verified sources of ``doc``, highest article share first (ties: by source id)."""
         started = time.perf_counter()
@@ -169,35 +271,18 @@ class ReuseEngine:
         found = self.index.query(entry.signature, len(entry.shingles), exclude=key)
         self.stats.queries += 1
         self.stats.candidates += len(found)
-        result: list[ReuseMatch] = []
+        verified: list[ReuseMatch | None] = []
         for k in found:
             source = self._entries[k]
             if source.doc.doc_id == doc.doc_id:
                 continue
             if containment(entry.shingles, source.shingles) < self.index.search_threshold:
                 continue
-            self.stats.checked += 1
-            al = align(
-                doc,
-                source.doc,
-                article_tokens=tokens,
-                source_tokens=self._tokens_of(k),
-                shingle_size=self.signer.shingle_size,
-            )
-            label = label_for(al.article_share, al.jaccard, self.min_share)
-            if label is None:
-                continue
-            result.append(
-                ReuseMatch(
-                    doc_id=doc.doc_id,
-                    source_id=source.doc.doc_id,
-                    article_share=al.article_share,
-                    source_share=al.source_share,
-                    jaccard=al.jaccard,
-                    label=label,
-                    passages=al.passages,
-                )
-            )
+            verified.append(self._verify(doc, tokens, source.doc, self._tokens_of(k)))
+        external = self._external_sources(doc, entry)
+        self.stats.candidates += len(external)
+        verified.extend(self._verify(doc, tokens, source, stream) for source, stream in external)
+        result = [m for m in verified if m is not None]
         result.sort(key=lambda m: (-m.article_share, m.source_id))
         self.stats.matches += len(result)
         self.stats.query_seconds += time.perf_counter() - started

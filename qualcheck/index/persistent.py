@@ -1,0 +1,293 @@
+"""A persistent corpus index: build once, update as stories arrive, query in CI in seconds.
+
+What: :func:`open_index` opens (or creates) a :class:`CorpusIndex` in an SQLite file or a
+Redis database (``redis://host:port/N``). It stores each document's text (compressed),
+metadata, MinHash signature, shingle set and LSH postings, plus the vocabulary aggregates
+the language checks need, all updated incrementally: :meth:`CorpusIndex.add` streams
+documents in chunks (one atomic write each), re-adding a doc_id replaces it,
+:meth:`CorpusIndex.remove` decrements everything it added.
+
+Candidate search (:meth:`CorpusIndex.candidates`), for *containment* like the in-memory
+engine's LSH Ensemble but without a rebuild per update:
+
+1. every document is filed under ``num_perm`` one-row LSH bands: band ``i`` of a document
+   is its ``i``-th MinHash value, key ``i << 32 | value`` (affine32 values are < 2**32);
+2. a query looks up its own ``num_perm`` band keys and gets, per document, the number ``k``
+   of agreeing MinHash values and the document's shingle-set size ``x``;
+3. a document is kept when ``k`` is plausible for a pair at the threshold (a binomial test,
+   :func:`qualcheck.index.candidates.plausible`): a long source needs one agreeing value, a
+   source of the query's size several, which drops most chance agreements;
+4. survivors are checked exactly against their stored shingles (containment >= threshold).
+
+Every band of every LSH Ensemble configuration implies a one-row agreement, so step 2 finds
+a superset of what the in-memory ensemble finds; ``tests/test_persistent_index.py``
+measures recall against brute force.
+
+>>> import os, tempfile
+>>> from qualcheck.types import Document
+>>> path = os.path.join(tempfile.mkdtemp(), "corpus.qcx")
+>>> pr = Document("pr1", "pr1.txt", "The city council approved a new budget on Monday that "
+...               "raises spending on schools and roads by ten percent next year.")
+>>> with open_index(path, create=True) as index:
+...     index.add([pr])
+1
+>>> with open_index(path) as index:
+...     story = Document("s1", "s1.txt", "In a late vote, the city council approved a new budget "
+...                      "on Monday that raises spending on schools and roads.")
+...     index.candidates(story, 0.2), index.info()["documents"]
+(['pr1'], 1)
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from itertools import islice
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from qualcheck.index.candidates import DEFAULT_THRESHOLD, band_keys, containment, plausible
+from qualcheck.index.shingles import TokenStream
+from qualcheck.index.signatures import Signer
+from qualcheck.index.store import (
+    BUILD,
+    FORMAT_VERSION,
+    WORD_HASH,
+    IndexFormatError,
+    IndexSettings,
+    Store,
+    StoredDoc,
+    VocabularyDelta,
+    decompress_text,
+    doc_vocabulary,
+    norm_of,
+    unpack_u32,
+)
+from qualcheck.text import tokenize, words
+from qualcheck.types import Document
+from qualcheck.vocab import Vocabulary
+
+__all__ = ["CorpusIndex", "IndexFormatError", "IndexSettings", "open_index"]
+
+CHUNK_SIZE = 1000  # documents per atomic write
+
+
+def open_index(
+    location: str | os.PathLike[str], *, create: bool = False, settings: IndexSettings | None = None
+) -> CorpusIndex:
+    """Open the index at ``location``: a file path (SQLite) or ``redis://host:port/N``.
+
+    ``create`` makes a new index (with ``settings``, default :class:`IndexSettings`) when
+    none exists. With ``settings``, an index built otherwise raises :class:`IndexFormatError`;
+    without, the stored settings are used. A missing file raises ``FileNotFoundError``, an
+    unreachable Redis ``ConnectionError``; every message is one line.
+    """
+    where = os.fspath(location)
+    store: Store
+    if where.startswith(("redis://", "rediss://", "unix://")):
+        try:
+            from qualcheck.index.redis_store import RedisStore
+        except ImportError:
+            raise ImportError("a Redis index needs the 'redis' package (pip install redis)") from None
+        store = RedisStore(where)
+    else:
+        from qualcheck.index.sqlite_store import SQLiteStore
+
+        store = SQLiteStore(where, create=create)
+    try:
+        stored = store.read_settings()
+        if stored is None:
+            if not create:
+                raise IndexFormatError(f"{where} holds no qualcheck index; build one with {BUILD!r}")
+            built = settings or IndexSettings()
+            store.initialise(built.to_dict(), _now())
+        else:
+            built = IndexSettings.from_dict(stored)
+            wanted = settings or replace(built, format_version=FORMAT_VERSION, hash=WORD_HASH)
+            problem = built.mismatch(wanted)
+            if problem:
+                raise IndexFormatError(f"{where}: {problem}")
+    except BaseException:
+        store.close()
+        raise
+    return CorpusIndex(store, built)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What indexing one document computes before taking the write lock."""
+
+    doc: Document
+    shingles: npt.NDArray[np.uint32]
+    signature: npt.NDArray[np.uint32]
+    vocabulary: dict[str, tuple[int, int, int]]
+
+
+class CorpusIndex:
+    """A persistent corpus: documents, candidate search and vocabulary (see the module docstring).
+
+    Made by :func:`open_index`; a context manager (closes the store). ``settings`` are the
+    index's; ``len(index)`` counts its documents.
+    """
+
+    def __init__(self, store: Store, settings: IndexSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.signer = Signer(settings.num_perm, settings.shingle_size, settings.seed)
+
+    def __enter__(self) -> CorpusIndex:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.store.count()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _prepare(self, doc: Document) -> _Prepared:
+        tokens = tokenize(doc.text)  # once: shingles and vocabulary read the same tokens
+        ws = words(tokens)
+        stream = TokenStream.from_words([norm_of(t.text) for t in ws], [(t.start, t.end) for t in ws])
+        shingles = np.asarray(stream.shingles(self.settings.shingle_size), dtype=np.uint32)
+        signature = np.asarray(self.signer.sign_shingles(shingles).hashvalues, dtype=np.uint32)
+        return _Prepared(doc, shingles, signature, doc_vocabulary(tokens))
+
+    def add(self, documents: Iterable[Document], *, chunk_size: int = CHUNK_SIZE) -> int:
+        """Index ``documents`` (streamed, ``chunk_size`` per atomic write); returns how many.
+
+        A doc_id already indexed (or repeated in the stream) is replaced by the last version.
+        """
+        total = 0
+        for chunk in _batched(documents, max(1, chunk_size)):
+            latest = {d.doc_id: d for d in chunk}
+            prepared = [self._prepare(d) for d in latest.values()]  # outside the write lock
+            with self.store.writing():
+                old = self.store.records(list(self.store.keys_of(list(latest)).values()))
+                first = self.store.reserve_keys(len(prepared))
+                delta = self._removal(old)
+                rows, bands = [], []
+                for key, p in enumerate(prepared, start=first):
+                    delta.apply(p.vocabulary, +1, key)
+                    rows.append(StoredDoc.of(key, p.doc, p.signature, p.shingles))
+                    bands.append(band_keys(p.signature) if p.shingles.size else [])
+                delta.write(self.store)
+                self._delete(old)
+                self.store.put_docs(rows, bands)
+                self.store.touch(_now())
+            total += len(prepared)
+        return total
+
+    def remove(self, doc_ids: Iterable[str], *, chunk_size: int = CHUNK_SIZE) -> int:
+        """Remove the given documents (unknown ids are ignored); returns how many were removed."""
+        removed = 0
+        for chunk in _batched(dict.fromkeys(doc_ids), max(1, chunk_size)):
+            with self.store.writing():
+                old = self.store.records(list(self.store.keys_of(chunk).values()))
+                if old:
+                    self._removal(old).write(self.store)
+                    self._delete(old)
+                    self.store.touch(_now())
+            removed += len(old)
+        return removed
+
+    @staticmethod
+    def _removal(old: Sequence[StoredDoc]) -> VocabularyDelta:
+        """The vocabulary delta of removing ``old`` (recounted from the stored texts)."""
+        delta = VocabularyDelta()
+        for rec in old:
+            delta.apply(doc_vocabulary(tokenize(decompress_text(rec.text))), -1)
+        return delta
+
+    def _delete(self, old: Sequence[StoredDoc]) -> None:
+        if old:
+            self.store.delete_docs(
+                [(r.key, r.doc_id, band_keys(unpack_u32(r.signature)) if r.size else []) for r in old]
+            )
+
+    def ids(self) -> list[str]:
+        """Every indexed doc_id, in the order they were (last) added."""
+        return self.store.all_ids()
+
+    def documents(self, ids: Sequence[str], *, missing_ok: bool = False) -> list[Document]:
+        """Stored documents in the order asked; unknown ids raise ``KeyError`` unless ``missing_ok``."""
+        keys = self.store.keys_of(list(ids))
+        if not missing_ok and len(keys) < len(set(ids)):
+            raise KeyError(f"not in the index: {', '.join(sorted(set(ids) - set(keys)))}")
+        found = {r.doc_id: r for r in self.store.records(list(keys.values()))}
+        return [found[i].document() for i in ids if i in found]
+
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary of the indexed documents (equal to ``Vocabulary.build`` over them)."""
+        vocab = Vocabulary()
+        voted: list[tuple[int, str, int]] = []
+        for form, row in self.store.all_forms():
+            vocab.forms[form] = row.count
+            vocab.form_docs[form] = row.docs
+            if row.votes > 0:
+                voted.append((row.order, form, row.votes))
+        for norm, count, docs in self.store.all_norms():
+            vocab.norms[norm] = count
+            vocab.norm_docs[norm] = docs
+        for _, form, votes in sorted(voted):  # first vote first: majority ties break as in build()
+            vocab.casing.setdefault(norm_of(form), Counter())[form] = votes
+        vocab.documents = self.store.count()
+        return vocab
+
+    def candidates(self, doc: Document, threshold: float = DEFAULT_THRESHOLD) -> list[str]:
+        """Sorted doc_ids (never ``doc``'s own) holding >= ``threshold`` of ``doc``'s shingles."""
+        shingles = TokenStream.of(doc.text).shingles(self.settings.shingle_size)
+        signature = self.signer.sign_shingles(shingles)
+        return self.search(shingles, signature, threshold, exclude=doc.doc_id)
+
+    def search(
+        self, shingles: npt.NDArray[Any], signature: Any, threshold: float, *, exclude: str | None = None
+    ) -> list[str]:
+        """:meth:`candidates` from a query's 32-bit shingle set and MinHash (``LeanMinHash`` or values)."""
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold (containment) must be in (0, 1], got {threshold!r}")
+        q = int(len(shingles))
+        if q == 0:
+            return []
+        found = self.store.postings(band_keys(getattr(signature, "hashvalues", signature)))
+        keys = plausible(found, q, self.settings.num_perm, threshold)
+        query = np.asarray(shingles, dtype=np.uint32)
+        hits = [
+            doc_id
+            for doc_id, packed in self.store.shingles(keys).values()
+            if doc_id != exclude and containment(query, unpack_u32(packed)) >= threshold
+        ]
+        return sorted(hits)
+
+    def info(self) -> dict[str, Any]:
+        """Documents, settings, bytes used, created/updated times, backend and location."""
+        meta = self.store.meta()
+        return {
+            "location": self.store.location,
+            "backend": self.store.backend,
+            "documents": self.store.count(),
+            "settings": asdict(self.settings),
+            "size_bytes": self.store.disk_size(),
+            "created": meta.get("created", ""),
+            "updated": meta.get("updated", ""),
+        }
