@@ -24,6 +24,7 @@ from qualcheck.checks.registry import rule_by_name, select_rules
 from qualcheck.checks.runner import run_checks
 from qualcheck.config import Config, ConfigError
 from qualcheck.index.engine import ReuseEngine
+from qualcheck.index.persistent import CorpusIndex, open_index
 from qualcheck.load import LoadOptions, LoadResult, load_paths
 from qualcheck.policy import apply_policy, filter_inputs
 from qualcheck.report import records
@@ -123,6 +124,7 @@ def audit(
     changed_since: str | None = None,
     changed_lines: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    index: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> AuditReport:
     """Audit the articles at ``paths`` against the reference texts at ``corpus``.
@@ -133,6 +135,8 @@ def audit(
     unknown ones raise :class:`qualcheck.config.ConfigError`. With ``changed_since`` (a git
     revision) only files changed since then are reported (``changed_lines``: only changed
     lines), while every document still feeds the vocabulary and the reuse search.
+    ``index`` (or the config's ``index``) names a prebuilt corpus index (an SQLite file or
+    ``redis://host:port/N``, see ``qualcheck index build``), searched alone or with ``corpus``.
     """
     cfg = (config or Config()).replace(**options) if options else (config or Config())
     load_opts = LoadOptions(id_column=cfg.id_column, title_column=cfg.title_column,
@@ -144,8 +148,18 @@ def audit(
     ids = {d.doc_id for d in docs}
     corpus_docs = [d for d in reference.documents if d.doc_id not in ids]
     changes = gitdiff.changed_lines(changed_since) if changed_since else None
-    return audit_documents(docs, corpus_docs, config=cfg, skipped=[*skipped, *reference.skipped],
-                           changes=changes, changed_lines=changed_lines, progress=progress)
+    location = os.fspath(index) if index else cfg.index
+    if not location:
+        return audit_documents(docs, corpus_docs, config=cfg, skipped=[*skipped, *reference.skipped],
+                               changes=changes, changed_lines=changed_lines, progress=progress)
+    try:
+        opened = open_index(location)
+    except (OSError, ConnectionError, ImportError) as exc:
+        raise ValueError(f"cannot open index {location}: {exc}") from None
+    with opened as corpus_index:
+        return audit_documents(docs, corpus_docs, config=cfg, skipped=[*skipped, *reference.skipped],
+                               changes=changes, changed_lines=changed_lines, progress=progress,
+                               index=corpus_index)
 
 
 def audit_documents(
@@ -157,6 +171,7 @@ def audit_documents(
     changes: dict[Path, set[int] | None] | None = None,
     changed_lines: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    index: CorpusIndex | None = None,
 ) -> AuditReport:
     """Audit documents already in memory (from a DataFrame, say) against ``corpus``.
 
@@ -173,13 +188,21 @@ def audit_documents(
     rules = select_rules(cfg.select, cfg.ignore)
     _check_rule_keys(cfg)
     views = [DocView.of(d) for d in docs]
-    vocab = Vocabulary.build([*corpus_docs, *docs],
-                             [*(tokenize(d.text) for d in corpus_docs), *(v.tokens for v in views)])
+    vocab = index.vocabulary() if index is not None else Vocabulary()
+    for tokens in [*(tokenize(d.text) for d in corpus_docs), *(v.tokens for v in views)]:
+        vocab.add(tokens)
     matches: dict[str, list[ReuseMatch]] = {}
     if any(r.family == "reuse" for r in rules) and docs:
-        engine = ReuseEngine(corpus_docs, docs, num_perm=cfg.num_perm, shingle_size=cfg.shingle_size,
-                             threshold=cfg.reuse_threshold)
+        s = index.settings if index is not None else None
+        engine = ReuseEngine(corpus_docs, docs, num_perm=s.num_perm if s else cfg.num_perm,
+                             shingle_size=s.shingle_size if s else cfg.shingle_size,
+                             seed=s.seed if s else 1, threshold=cfg.reuse_threshold, external=index)
         matches = {d.doc_id: engine.matches(d) for d in docs}
+    corpus_size = len(corpus_docs) + (len(index) if index is not None else 0)
+    known = {d.doc_id for d in [*corpus_docs, *docs]}
+    wanted = sorted({m.source_id for ms in matches.values() for m in ms} - known)
+    if index is not None and wanted:  # sources found in the index, for the side-by-side report
+        corpus_docs += index.documents(wanted, missing_ok=True)
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
     ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()})
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
@@ -205,7 +228,7 @@ def audit_documents(
         matches=all_matches,
         sources=tuple(d for d in corpus_docs if d.doc_id in source_ids),
         skipped=tuple([*skipped, *run.failures]),
-        corpus_size=len(corpus_docs),
+        corpus_size=corpus_size,
     )
     return AuditReport(report, cfg, suppressed=suppressed, baselined=outcome.hidden, stale=outcome.stale)
 

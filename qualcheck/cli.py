@@ -77,6 +77,8 @@ def audit_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
         click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
                      help="Reference texts (press releases, wire copy, archive). Repeatable."),
+        click.option("--index", "index", default=None, metavar="PATH|redis://HOST:PORT/N",
+                     help="A prebuilt corpus index (see 'qualcheck index build'), alone or with --corpus."),
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
                      help="qualcheck.toml or pyproject.toml [tool.qualcheck] (default: the nearest one)."),
         click.option("--select", multiple=True, help="Only these rule codes/names/prefixes."),
@@ -101,7 +103,8 @@ def _run(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_path: Path | 
         with _Progress(enabled=not kw.get("quiet")) as progress:
             return run_audit(list(paths), corpus=list(corpus) or None, config=config,
                              changed_since=kw.get("changed_since"),
-                             changed_lines=bool(kw.get("changed_lines")), progress=progress, **options)
+                             changed_lines=bool(kw.get("changed_lines")), progress=progress,
+                             index=kw.get("index"), **options)
     except (ConfigError, GitError, ValueError) as exc:
         _fail(str(exc))
 
@@ -210,6 +213,84 @@ def baseline_write(paths: tuple[Path, ...], corpus: tuple[Path, ...], config_pat
     except OSError as exc:
         _fail(f"cannot write baseline {file}: {exc.strerror or exc}")
     click.echo(f"wrote {file} with {count} finding(s)")
+
+
+@main.group("index")
+def index_group() -> None:
+    """Build and update a persistent corpus index (SQLite file or redis://host:port/N)."""
+
+
+def _index_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--index", "location", required=True, metavar="PATH|redis://HOST:PORT/N",
+                        help="Where the index is (or will be).")(f)
+
+
+def _open(location: str, create: bool = False) -> Any:
+    from qualcheck.index.persistent import open_index
+
+    try:
+        return open_index(location, create=create)
+    except (OSError, ConnectionError, ImportError, ValueError) as exc:
+        _fail(str(exc))
+
+
+def _load_corpus(paths: tuple[Path, ...], config_path: Path | None) -> Any:
+    from qualcheck.load import LoadOptions, load_paths
+
+    try:
+        cfg = _config(config_path)
+    except ConfigError as exc:
+        _fail(str(exc))
+    loaded = load_paths(list(paths), LoadOptions(id_column=cfg.id_column, title_column=cfg.title_column,
+                                                 text_column=cfg.text_column, max_bytes=cfg.max_bytes))
+    for s in loaded.skipped:
+        click.echo(f"{s.path}: skipped: {s.reason}", err=True)
+    return loaded
+
+
+@index_group.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None) -> None:
+    """Create a new index at --index from the texts at PATHS."""
+    if "://" not in location and Path(location).exists():
+        _fail(f"{location} already exists; use 'qualcheck index add' to update it")
+    loaded = _load_corpus(paths, config_path)
+    with _open(location, create=True) as index:
+        added = index.add(loaded.documents)
+        click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")
+
+
+@index_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None) -> None:
+    """Add (or replace, by id) the texts at PATHS in an existing index."""
+    loaded = _load_corpus(paths, config_path)
+    with _open(location) as index:
+        added = index.add(loaded.documents)
+        click.echo(f"added {added} document(s) to {location}; it holds {len(index)}")
+
+
+@index_group.command("remove")
+@click.argument("doc_ids", nargs=-1, required=True)
+@_index_option
+def index_remove(doc_ids: tuple[str, ...], location: str) -> None:
+    """Remove documents by id (the path they were added from) from the index."""
+    with _open(location) as index:
+        removed = index.remove(doc_ids)
+        click.echo(f"removed {removed} document(s) from {location}; it holds {len(index)}")
+
+
+@index_group.command("info")
+@_index_option
+def index_info(location: str) -> None:
+    """What the index holds and how it was built."""
+    with _open(location) as index:
+        for key, value in index.info().items():
+            click.echo(f"{key}: {value}")
 
 
 def rules_table() -> str:

@@ -52,6 +52,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # globs of audited paths to leave out
     corpus: tuple[str, ...] = ()  # reference texts, relative to the config file
     baseline: str = ""  # baseline file of accepted findings, relative to the config file
+    index: str = ""  # prebuilt corpus index: an SQLite file (relative to the config file) or redis://
     # Rules and outcome
     select: tuple[str, ...] = ()  # rule codes, names or prefixes to run (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes, names or prefixes to skip
@@ -101,6 +102,7 @@ class Config:
             config,
             corpus=tuple(str(base / c) for c in config.corpus),
             baseline=str(base / config.baseline) if config.baseline else "",
+            index=config.index if not config.index or "://" in config.index else str(base / config.index),
         )
 
     @classmethod
