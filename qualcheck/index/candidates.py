@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -78,6 +79,27 @@ def containment(query: np.ndarray, source: np.ndarray) -> float:
     return float(np.count_nonzero(source[pos] == query)) / float(query.size)
 
 
+@lru_cache(maxsize=16)
+def _optimal_params(threshold: float, num_perm: int, m: int,
+                    weights: tuple[float, float]) -> tuple[Any, Any, Any]:
+    probe = MinHashLSHEnsemble.__new__(MinHashLSHEnsemble)
+    probe.threshold, probe.h, probe.m = threshold, num_perm, m
+    rs = MinHashLSHEnsemble._init_optimal_params(probe, weights)
+    return probe.xqs, probe.params, frozenset(rs)
+
+
+class _Ensemble(MinHashLSHEnsemble):  # type: ignore[misc]
+    """datasketch's ensemble with its LSH parameters computed once per process.
+
+    The optimal (bands, rows) take ~0.3 s of numeric integration and depend only on the
+    threshold, permutations and weights, yet datasketch recomputes them for every index.
+    """
+
+    def _init_optimal_params(self, weights: Any) -> set[int]:
+        self.xqs, self.params, rs = _optimal_params(self.threshold, self.h, self.m, tuple(weights))
+        return set(rs)
+
+
 class ContainmentIndex:
     """MinHash LSH Ensemble index over (key, MinHash, set size) entries; build once, query often.
 
@@ -101,13 +123,8 @@ class ContainmentIndex:
         self.threshold = threshold
         self.search_threshold = threshold * recall_margin
         self.num_perm = num_perm
-        self._lsh = MinHashLSHEnsemble(
-            threshold=self.search_threshold,
-            num_perm=num_perm,
-            num_part=num_part,
-            m=min(MAX_R, num_perm),
-            weights=weights,
-        )
+        self._lsh = _Ensemble(threshold=self.search_threshold, num_perm=num_perm, num_part=num_part,
+                              m=min(MAX_R, num_perm), weights=weights)
         self._keys: set[Any] = set()
 
     def __len__(self) -> int:
