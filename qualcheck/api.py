@@ -35,6 +35,8 @@ from qualcheck.types import Document, Report, ReuseMatch, Severity, Skipped
 from qualcheck.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str]
+KEEP_TOKENS_CHARS = 20_000_000  # audits larger than this re-tokenize instead of holding tokens
+
 
 
 class AuditReport:
@@ -187,10 +189,15 @@ def audit_documents(
     docs, corpus_docs = list(documents), list(corpus)
     rules = select_rules(cfg.select, cfg.ignore)
     _check_rule_keys(cfg)
-    views = [DocView.of(d) for d in docs]
+    # Tokens cost ~20 times the text's size: keep them between the vocabulary pass and the
+    # checks only for small audits, re-tokenize otherwise, so memory stays near the texts' size.
+    keep_tokens = sum(len(d.text) for d in docs) <= KEEP_TOKENS_CHARS
+    views = [DocView.of(d) for d in docs] if keep_tokens else None
     vocab = index.vocabulary() if index is not None else Vocabulary()
-    for tokens in [*(tokenize(d.text) for d in corpus_docs), *(v.tokens for v in views)]:
-        vocab.add(tokens)
+    for d in corpus_docs:
+        vocab.add(tokenize(d.text))
+    for i, d in enumerate(docs):
+        vocab.add(views[i].tokens if views is not None else tokenize(d.text))
     matches: dict[str, list[ReuseMatch]] = {}
     if any(r.family == "reuse" for r in rules) and docs:
         s = index.settings if index is not None else None
@@ -206,9 +213,10 @@ def audit_documents(
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
     ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()})
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
-        views = [v for v in views if gitdiff.is_changed(changes, v.doc.path)]
-        docs = [v.doc for v in views]
-    run = run_checks(views, ctx, rules, progress)
+        docs = [d for d in docs if gitdiff.is_changed(changes, d.path)]
+    by_id = {v.doc.doc_id: v for v in views} if views is not None else {}
+    lazy = (by_id.get(d.doc_id) or DocView.of(d) for d in docs)  # one at a time when not kept
+    run = run_checks(lazy, ctx, rules, progress, total=len(docs))
     findings = apply_policy(run.findings, cfg)
     report_unused = any(r.name == "unused-suppression" for r in rules)
     findings, suppressed = apply_suppressions(findings, docs, report_unused)

@@ -9,7 +9,7 @@ document and the audit goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from qualcheck.checks.base import CheckContext, DocView, Rule
@@ -36,8 +36,8 @@ def _settle(view: DocView, findings: list[Finding], families: dict[str, str]) ->
     return sorted(kept, key=lambda f: (f.start, f.end, f.code))
 
 
-def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule],
-               progress: Callable[[int, int], None] | None = None) -> CheckRun:
+def run_checks(views: Iterable[DocView], ctx: CheckContext, rules: Sequence[Rule],
+               progress: Callable[[int, int], None] | None = None, total: int | None = None) -> CheckRun:
     """Run ``rules`` on each document; one bad document or rule never stops the rest.
 
     ``progress(done, total)`` is called after each document, for a progress bar.
@@ -53,5 +53,5 @@ def run_checks(views: Sequence[DocView], ctx: CheckContext, rules: Sequence[Rule
                 run.failures.append(Skipped(view.doc.path, f"rule {rule.name} failed: {exc!r}"))
         run.findings.extend(_settle(view, found, families))
         if progress is not None:
-            progress(done, len(views))
+            progress(done, total if total is not None else done)
     return run
