@@ -211,7 +211,8 @@ def audit_documents(
     if index is not None and wanted:  # sources found in the index, for the side-by-side report
         corpus_docs += index.documents(wanted, missing_ok=True)
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
-    ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()})
+    ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()},
+                       {k: d.meta["date"] for k, d in everything.items() if d.meta.get("date")})
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
         docs = [d for d in docs if gitdiff.is_changed(changes, d.path)]
     by_id = {v.doc.doc_id: v for v in views} if views is not None else {}

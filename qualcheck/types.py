@@ -126,6 +126,9 @@ class ReuseMatch:
     jaccard: float  # resemblance of the two word-shingle sets
     label: str  # duplicate, rewrite, partial-reuse
     passages: tuple[Passage, ...] = ()
+    verbatim_words: int = 0  # article words copied as is
+    rewritten_words: int = 0  # article words inside passages, edited
+    new_words: int = 0  # article words outside every passage: the writer's own
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,9 @@ class ReuseEngine:
             jaccard=al.jaccard,
             label=label,
             passages=al.passages,
+            verbatim_words=al.verbatim_words,
+            rewritten_words=al.rewritten_words,
+            new_words=al.new_words,
         )
 
     def matches(self, doc: Document) -> list[ReuseMatch]:

@@ -32,6 +32,7 @@ PASSAGE_COLUMNS: tuple[str, ...] = (
 SKIPPED_COLUMNS: tuple[str, ...] = ("path", "reason")
 MATCH_COLUMNS: tuple[str, ...] = (
     "doc_id", "source_id", "article_share", "source_share", "jaccard", "label", "passage_count",
+    "verbatim_words", "rewritten_words", "new_words",
 )  # fmt: skip
 DOCUMENT_COLUMNS: tuple[str, ...] = ("path", "doc_id", "title", "share", "top_source", "findings")
 
@@ -40,7 +41,7 @@ NUMERIC_COLUMNS: frozenset[str] = frozenset(
     {
         "line", "column", "start", "end", "score", "source_start", "source_end", "tokens",
         "matched_tokens", "article_share", "source_share", "jaccard", "passage_count", "share",
-        "findings",
+        "findings", "verbatim_words", "rewritten_words", "new_words",
     }
 )  # fmt: skip
 
