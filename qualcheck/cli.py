@@ -252,26 +252,66 @@ def _load_corpus(paths: tuple[Path, ...], config_path: Path | None) -> Any:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes preparing the documents (1: no extra process). [all cores]")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Prepare on the workers of this running Dask scheduler (pip install 'qualcheck[dask]').")
+@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
+              help="Prepare on a local Dask cluster of N processes started for this run.")
+def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
+                scheduler: str | None, dask_workers: int | None) -> None:
     """Create a new index at --index from the texts at PATHS."""
+    from contextlib import nullcontext
+
+    from qualcheck.index.parallel import dask_pool, terminal_progress
+
     if "://" not in location and Path(location).exists():
         _fail(f"{location} already exists; use 'qualcheck index add' to update it")
+    if (scheduler or dask_workers) and workers:
+        _fail("--workers sets local processes; with Dask, use --scheduler or --dask-workers alone")
+    if scheduler and dask_workers:
+        _fail("use --scheduler (an existing cluster) or --dask-workers (a local one), not both")
     loaded = _load_corpus(paths, config_path)
-    with _open(location, create=True) as index:
-        added = index.add(loaded.documents)
-        click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")
+    dask = dask_pool(scheduler, dask_workers) if scheduler or dask_workers else nullcontext()
+    try:  # the cluster first: an unreachable one leaves no empty index behind
+        with dask as pool, _open(location, create=True) as index, \
+                terminal_progress("indexing", len(loaded.documents)) as progress:
+            added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
+            click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")
+    except (ImportError, ConnectionError) as exc:
+        _fail(str(exc))
 
 
 @index_group.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes preparing the documents (1: no extra process). [all cores]")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Prepare on the workers of this running Dask scheduler (pip install 'qualcheck[dask]').")
+@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
+              help="Prepare on a local Dask cluster of N processes started for this run.")
+def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
+              scheduler: str | None, dask_workers: int | None) -> None:
     """Add (or replace, by id) the texts at PATHS in an existing index."""
+    from contextlib import nullcontext
+
+    from qualcheck.index.parallel import dask_pool, terminal_progress
+
+    if (scheduler or dask_workers) and workers:
+        _fail("--workers sets local processes; with Dask, use --scheduler or --dask-workers alone")
+    if scheduler and dask_workers:
+        _fail("use --scheduler (an existing cluster) or --dask-workers (a local one), not both")
     loaded = _load_corpus(paths, config_path)
-    with _open(location) as index:
-        added = index.add(loaded.documents)
-        click.echo(f"added {added} document(s) to {location}; it holds {len(index)}")
+    dask = dask_pool(scheduler, dask_workers) if scheduler or dask_workers else nullcontext()
+    try:
+        with _open(location) as index, dask as pool, \
+                terminal_progress("indexing", len(loaded.documents)) as progress:
+            added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
+            click.echo(f"added {added} document(s) to {location}; it holds {len(index)}")
+    except (ImportError, ConnectionError) as exc:
+        _fail(str(exc))
 
 
 @index_group.command("remove")

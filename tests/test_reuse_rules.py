@@ -16,8 +16,11 @@ OWN = " Shopkeepers on Mill Street fear two more years of closed roads and lost 
 
 
 def _finding(article: str, article_date: str = "", source_date: str = ""):
-    a = Document("a.md", "a.md", article, meta=MappingProxyType({"date": article_date} if article_date else {}))
-    s = Document("pr.md", "pr.md", RELEASE, meta=MappingProxyType({"date": source_date} if source_date else {}))
+    def meta(day: str) -> MappingProxyType:
+        return MappingProxyType({"date": day} if day else {})
+
+    a = Document("a.md", "a.md", article, meta=meta(article_date))
+    s = Document("pr.md", "pr.md", RELEASE, meta=meta(source_date))
     report = audit_documents([a], [s], config=Config(select=("QC1",)))
     (match,) = report.data.matches
     (finding,) = report.data.findings

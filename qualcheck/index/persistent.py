@@ -42,8 +42,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from contextlib import closing
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from itertools import islice
 from types import TracebackType
@@ -53,6 +54,7 @@ import numpy as np
 import numpy.typing as npt
 
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, band_keys, containment, plausible
+from qualcheck.index.parallel import CHUNK_SIZE, Pool, PreparedChunk, prepared_chunks
 from qualcheck.index.shingles import TokenStream
 from qualcheck.index.signatures import Signer
 from qualcheck.index.store import (
@@ -69,13 +71,13 @@ from qualcheck.index.store import (
     norm_of,
     unpack_u32,
 )
-from qualcheck.text import tokenize, words
+from qualcheck.text import tokenize
 from qualcheck.types import Document
 from qualcheck.vocab import Vocabulary
 
 __all__ = ["CorpusIndex", "IndexFormatError", "IndexSettings", "open_index"]
 
-CHUNK_SIZE = 1000  # documents per atomic write
+Progress = Callable[[int, int | None], None]  # (documents done, total or None)
 
 
 def open_index(
@@ -129,16 +131,6 @@ def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    """What indexing one document computes before taking the write lock."""
-
-    doc: Document
-    shingles: npt.NDArray[np.uint32]
-    signature: npt.NDArray[np.uint32]
-    vocabulary: dict[str, tuple[int, int, int]]
-
-
 class CorpusIndex:
     """A persistent corpus: documents, candidate search and vocabulary (see the module docstring).
 
@@ -165,38 +157,51 @@ class CorpusIndex:
     def close(self) -> None:
         self.store.close()
 
-    def _prepare(self, doc: Document) -> _Prepared:
-        tokens = tokenize(doc.text)  # once: shingles and vocabulary read the same tokens
-        ws = words(tokens)
-        stream = TokenStream.from_words([norm_of(t.text) for t in ws], [(t.start, t.end) for t in ws])
-        shingles = np.asarray(stream.shingles(self.settings.shingle_size), dtype=np.uint32)
-        signature = np.asarray(self.signer.sign_shingles(shingles).hashvalues, dtype=np.uint32)
-        return _Prepared(doc, shingles, signature, doc_vocabulary(tokens))
-
-    def add(self, documents: Iterable[Document], *, chunk_size: int = CHUNK_SIZE) -> int:
+    def add(
+        self,
+        documents: Iterable[Document],
+        *,
+        chunk_size: int = CHUNK_SIZE,
+        workers: int | None = None,
+        progress: Progress | None = None,
+        pool: Pool | None = None,
+    ) -> int:
         """Index ``documents`` (streamed, ``chunk_size`` per atomic write); returns how many.
 
         A doc_id already indexed (or repeated in the stream) is replaced by the last version.
+        Each document is prepared (tokenised, shingled, signed, counted) on ``workers`` local
+        processes (default every core; ``1`` runs inline) or on ``pool`` (e.g.
+        :func:`qualcheck.index.parallel.dask_pool`); this process writes the chunks in input
+        order, so the index is the same whatever the workers. ``progress(done, total)`` is
+        called after each chunk with the documents read so far and ``len(documents)`` (None
+        for a stream without a length).
         """
-        total = 0
-        for chunk in _batched(documents, max(1, chunk_size)):
-            latest = {d.doc_id: d for d in chunk}
-            prepared = [self._prepare(d) for d in latest.values()]  # outside the write lock
-            with self.store.writing():
-                old = self.store.records(list(self.store.keys_of(list(latest)).values()))
-                first = self.store.reserve_keys(len(prepared))
-                delta = self._removal(old)
-                rows, bands = [], []
-                for key, p in enumerate(prepared, start=first):
-                    delta.apply(p.vocabulary, +1, key)
-                    rows.append(StoredDoc.of(key, p.doc, p.signature, p.shingles))
-                    bands.append(band_keys(p.signature) if p.shingles.size else [])
-                delta.write(self.store)
-                self._delete(old)
-                self.store.put_docs(rows, bands)
-                self.store.touch(_now())
-            total += len(prepared)
-        return total
+        total = len(documents) if isinstance(documents, Sized) else None
+        added = done = 0
+        chunks = prepared_chunks(documents, self.settings, chunk_size=chunk_size, workers=workers, pool=pool)
+        with closing(chunks):  # an error while writing cancels the pending preparation
+            for chunk in chunks:
+                added += self._write(chunk)
+                done += chunk.inputs
+                if progress is not None:
+                    progress(done, total)
+        return added
+
+    def _write(self, chunk: PreparedChunk) -> int:
+        """Write one prepared chunk as one atomic unit (replacing indexed doc_ids)."""
+        with self.store.writing():
+            ids = [r.doc_id for r in chunk.records]
+            old = self.store.records(list(self.store.keys_of(ids).values()))
+            first = self.store.reserve_keys(len(chunk.records))
+            delta = self._removal(old)
+            chunk.merge_into(delta, first)
+            rows = [replace(r, key=key) for key, r in enumerate(chunk.records, start=first)]
+            bands = [band_keys(unpack_u32(r.signature)) if r.size else [] for r in rows]
+            delta.write(self.store)
+            self._delete(old)
+            self.store.put_docs(rows, bands)
+            self.store.touch(_now())
+        return len(rows)
 
     def remove(self, doc_ids: Iterable[str], *, chunk_size: int = CHUNK_SIZE) -> int:
         """Remove the given documents (unknown ids are ignored); returns how many were removed."""

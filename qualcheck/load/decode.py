@@ -1,11 +1,13 @@
 """Bytes to text: the one place that decides an input's encoding, or that it is not text.
 
 Order: BOMs (UTF-8, UTF-32, UTF-16) are trusted; NUL bytes outside UTF-16 mean binary;
-strict UTF-8 next; then Windows-1252 when the result looks like Western European text
-(charset-normalizer tends to guess mac_latin2 or cp1250 for short cp1252 articles with
-curly quotes, which garbles them); otherwise charset-normalizer decides, and when it
-gives up the file is binary. Newlines are normalised to ``\\n`` so offsets are into the
-text as qualcheck holds it; nothing else about the text is changed.
+strict UTF-8 next (UTF-8 with a few invalid bytes among well-formed accented letters is
+reported as damaged, never guessed as a legacy encoding); then Windows-1252 when the
+result looks like Western European text (charset-normalizer tends to guess mac_latin2
+or cp1250 for short cp1252 articles with curly quotes, which garbles them); otherwise
+charset-normalizer decides, and when it gives up the file is binary. Newlines are
+normalised to ``\\n`` so offsets are into the text as qualcheck holds it; nothing else
+about the text is changed.
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _checked(_strict(data, utf16), utf16)
     try:
         return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _damaged_utf8(data):
+            raise SkipFile(f"invalid UTF-8 at byte {exc.start} (damaged, or encodings mixed); "
+                           "re-save the file as UTF-8") from None
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -92,6 +96,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even_nuls >= 0.9 * pairs and odd_nuls == 0:
         return "utf-16-be"
     return None
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 with a few bad bytes (a truncated or pasted-in sequence),
+    not a legacy encoding: it holds at least as many well-formed multi-byte characters as
+    invalid bytes. A legacy single-byte reading of such a file would garble every accented
+    letter ("CafÃ©"), so it is reported instead of guessed."""
+    text = data.decode("utf-8", "replace")
+    invalid = text.count("\ufffd")
+    valid = len(_NON_ASCII.findall(text)) - invalid
+    return valid > 0 and valid >= invalid
 
 
 def _looks_western(text: str) -> bool:

@@ -1,10 +1,12 @@
 """Finding input files and reading their bytes safely.
 
 Folders are walked recursively in sorted order (so runs are reproducible), skipping
-hidden entries. Symlinked folders are followed once per real path, which makes symlink
-loops harmless; the same real file reached twice is reported as a duplicate rather than
-audited twice (``doc_id`` must be unique). Only regular files are opened, so a FIFO in
-a folder cannot block the run, and sizes are checked before reading.
+hidden entries. Symlinked folders are followed once per real folder (device and inode),
+which makes symlink loops harmless, and the walk keeps its own stack, so no depth of
+nesting can exhaust Python's recursion limit. The same real file reached twice is
+reported as a duplicate rather than audited twice (``doc_id`` must be unique). Only
+regular files are opened, so a FIFO in a folder cannot block the run, and sizes are
+checked before reading.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Found | Skipped]
     for things that are not files (missing paths, folders that cannot be listed).
     """
     out: list[Found | Skipped] = []
-    seen_dirs: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
     seen_files: dict[str, str] = {}
     for given in paths:
         path = Path(given)
@@ -49,29 +51,53 @@ def find_files(paths: Sequence[str | os.PathLike[str]]) -> list[Found | Skipped]
     return out
 
 
-def _walk(folder: Path, out: list[Found | Skipped], seen_dirs: set[str], seen_files: dict[str, str]) -> None:
-    real = os.path.realpath(folder)
-    if real in seen_dirs:
-        return
-    seen_dirs.add(real)
+def _walk(top: Path, out: list[Found | Skipped], seen_dirs: set[tuple[int, int]],
+          seen_files: dict[str, str]) -> None:
+    """Depth first, entries sorted by name. Iterative (an explicit stack of folders), so no
+    depth of nesting can exhaust Python's recursion limit."""
+    stack: list[Iterator[tuple[Path, bool]]] = []
+    first = _children(top, out, seen_dirs)
+    if first is not None:
+        stack.append(first)
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        child, is_dir = item
+        if is_dir:
+            below = _children(child, out, seen_dirs)
+            if below is not None:
+                stack.append(below)
+        else:
+            out.append(_found(child, seen_files))
+
+
+def _children(folder: Path, out: list[Found | Skipped],
+              seen_dirs: set[tuple[int, int]]) -> Iterator[tuple[Path, bool]] | None:
+    """The visible entries of ``folder`` as (path, is a folder), sorted; None when the folder
+    was walked already (a symlink loop or a second link to it) or cannot be listed."""
     try:
+        info = folder.stat()
+        key = (info.st_dev, info.st_ino)  # the real folder, in O(1) whatever the depth
+        if key in seen_dirs:
+            return None
+        seen_dirs.add(key)
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         out.append(Skipped(str(folder), os_reason(exc)))
-        return
+        return None
+    listed: list[tuple[Path, bool]] = []
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        child = folder / entry.name
         try:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
-        if is_dir:
-            _walk(child, out, seen_dirs, seen_files)
-        else:
-            out.append(_found(child, seen_files))
+        listed.append((folder / entry.name, is_dir))
+    return iter(listed)
 
 
 def _found(path: Path, seen_files: dict[str, str]) -> Found:

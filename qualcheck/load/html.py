@@ -10,6 +10,7 @@ this extracted text, not to the HTML source (``line_offset`` is 0).
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -32,6 +33,8 @@ _CELLS = frozenset(("td", "th"))
 _WS = re.compile(r"[ \t\n\r\f]+")
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _LATIN1_ALIASES = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"}  # browsers use cp1252
+_NOT_CHARSETS = {"unicode-escape", "raw-unicode-escape", "utf-7", "punycode", "idna"}
+_ASCII_PROBE = bytes(range(0x20, 0x7F)) + b"\n\t"
 _META_KEYS = {
     "author": "author",
     "article:author": "author",
@@ -76,6 +79,8 @@ def _decode_html(data: bytes) -> tuple[str, str]:
     if match and b"\x00" not in data:
         declared = match.group(1).decode("ascii").lower()
         declared = "cp1252" if declared in _LATIN1_ALIASES else declared
+        if not _usable_charset(declared):
+            return decode_bytes(data)
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
@@ -84,6 +89,24 @@ def _decode_html(data: bytes) -> tuple[str, str]:
             except (LookupError, UnicodeDecodeError):
                 pass
     return decode_bytes(data)
+
+
+def _usable_charset(label: str) -> bool:
+    """Whether a ``<meta charset>`` label names an ASCII-compatible text encoding.
+
+    The tag itself was read as ASCII, so a UTF-16/32 label is wrong by construction (browsers
+    then use UTF-8), and labels such as utf-7 or unicode_escape would reinterpret the markup.
+    """
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return False
+    if name in _NOT_CHARSETS:
+        return False
+    try:
+        return _ASCII_PROBE.decode(name) == _ASCII_PROBE.decode("ascii")
+    except (UnicodeDecodeError, LookupError):
+        return False
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:

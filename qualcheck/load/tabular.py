@@ -3,7 +3,9 @@
 Columns are picked by :class:`LoadOptions`; every other non-empty column goes into
 ``meta`` as a string. A bad row (wrong number of fields, invalid JSON, empty text) is
 reported as ``Skipped("path#rowN", reason)`` while the good rows load; a missing text
-column skips the whole file with the columns listed, so the fix is obvious.
+column skips the whole file with the columns listed, so the fix is obvious. CSV is parsed
+strictly, so an unbalanced quote is reported at its line instead of silently merging the
+rows after it into one field.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 
 from qualcheck.load.decode import decode_bytes, normalise_newlines
-from qualcheck.load.options import LoadOptions, SkipFile, frozen_meta, meta_value
+from qualcheck.load.options import LoadOptions, SkipFile, frozen_meta, meta_value, unpaired_surrogate
 from qualcheck.types import Document, Skipped
 
 Row = tuple[int, dict[str, object]]
@@ -31,12 +33,15 @@ def load_csv(path: str, data: bytes, options: LoadOptions) -> tuple[list[Documen
     if csv.field_size_limit() < options.max_bytes:  # article bodies exceed the 128 KiB default
         csv.field_size_limit(options.max_bytes)
     delimiter = _delimiter(text, options.text_column, "\t" if path.lower().endswith(".tsv") else ",")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    lines = _Lines(text)
+    try:
+        header = [h.strip() for h in next(csv.reader(lines, delimiter=delimiter, strict=True), [])]
+    except csv.Error as exc:
+        raise SkipFile(f"malformed CSV header ({exc})") from None
     if not header:
         raise SkipFile("empty")
     _require_column(options.text_column, header)
-    return rows_to_documents(path, "csv", encoding, _csv_rows(path, reader, header), options)
+    return rows_to_documents(path, "csv", encoding, _csv_rows(path, lines, header, delimiter), options)
 
 
 def _delimiter(text: str, column: str, default: str) -> str:
@@ -47,20 +52,64 @@ def _delimiter(text: str, column: str, default: str) -> str:
     return default
 
 
-def _csv_rows(path: str, reader: Iterator[list[str]], header: list[str]) -> Iterator[Row | Skipped]:
+class _Lines:
+    """The physical lines of a text (split at ``\n`` only, as the csv module does), fed to
+    csv readers one at a time; ``position`` (lines consumed) can be moved to re-read."""
+
+    def __init__(self, text: str) -> None:
+        parts = text.split("\n")
+        self.lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        self.position = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _csv_rows(path: str, lines: _Lines, header: list[str], delimiter: str) -> Iterator[Row | Skipped]:
+    """Records after the header. Parsed strictly, so a quote that never closes cannot swallow
+    the rows after it: a record that fails is re-read leniently when it stays on one line
+    (a stray quote mid-field, as before); otherwise its first line is reported and reading
+    goes on from the next line. Every record is a row or a ``Skipped`` entry."""
     n = 0
-    try:
-        for fields in reader:
-            if not fields:
-                continue  # blank line
+    budget = 8 * len(lines.lines) + 1000  # lines re-read after errors: linear work on any input
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    while True:
+        start = lines.position
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
             n += 1
-            if len(fields) != len(header):
-                reason = f"malformed row ({len(fields)} fields, header has {len(header)})"
-                yield Skipped(f"{path}#row{n}", reason)
+            budget -= lines.position - start
+            lines.position = start
+            lenient = next(csv.reader(lines, delimiter=delimiter), None)
+            if lenient is not None and lines.position == start + 1 and len(lenient) == len(header):
+                yield n, dict(zip(header, lenient, strict=True))
+            elif budget < 0:
+                yield Skipped(f"{path}#row{n}", f"malformed CSV from line {start + 1} on ({exc}); "
+                                                "too many unbalanced quotes, rest of file not read")
+                return
             else:
-                yield n, dict(zip(header, fields, strict=True))
-    except csv.Error as exc:
-        yield Skipped(f"{path}#row{n + 1}", f"malformed CSV ({exc}); rest of file not read")
+                yield Skipped(f"{path}#row{n}", f"malformed CSV at line {start + 1} ({exc}); "
+                                                f"read on from line {start + 2}")
+            lines.position = start + 1
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            continue
+        if not fields:
+            continue  # blank line
+        n += 1
+        if len(fields) != len(header):
+            reason = f"malformed row ({len(fields)} fields, header has {len(header)})"
+            yield Skipped(f"{path}#row{n}", reason)
+        else:
+            yield n, dict(zip(header, fields, strict=True))
 
 
 def load_jsonl(path: str, data: bytes, options: LoadOptions) -> tuple[list[Document], list[Skipped]]:
@@ -76,8 +125,16 @@ def load_jsonl(path: str, data: bytes, options: LoadOptions) -> tuple[list[Docum
         except json.JSONDecodeError as exc:
             entries.append(Skipped(f"{path}#row{lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"))
             continue
+        except RecursionError:
+            entries.append(Skipped(f"{path}#row{lineno}", "invalid JSON: nested too deeply"))
+            continue
         if not isinstance(obj, dict):
             entries.append(Skipped(f"{path}#row{lineno}", f"not a JSON object ({type(obj).__name__})"))
+            continue
+        # "\ud800" escapes decode to a lone surrogate, text no UTF-8 report can hold
+        bad = unpaired_surrogate(json.dumps(obj, ensure_ascii=False)) if "\\u" in line else ""
+        if bad:
+            entries.append(Skipped(f"{path}#row{lineno}", f"invalid Unicode: {bad}"))
             continue
         columns.update(dict.fromkeys(obj))
         entries.append((lineno, obj))

@@ -12,7 +12,7 @@ import re
 import yaml
 
 from qualcheck.load.decode import decode_bytes
-from qualcheck.load.options import SkipFile, frozen_meta, meta_value
+from qualcheck.load.options import SkipFile, frozen_meta, meta_value, unpaired_surrogate
 from qualcheck.types import Document
 
 _TITLE_MAX = 200
@@ -81,11 +81,19 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 
 def parse_front_matter(front: str) -> tuple[str, dict[str, str]]:
-    """Parse front matter with ``yaml.safe_load``; errors go to ``meta["front_matter_error"]``."""
+    """Parse front matter with ``yaml.safe_load``; errors go to ``meta["front_matter_error"]``.
+
+    Any failure (bad syntax, a value PyYAML cannot build such as ``date: 2024-13-45``,
+    nesting too deep, invalid Unicode) drops the front matter, never the article.
+    """
     try:
         data = yaml.safe_load(front) if front.strip() else {}
     except yaml.YAMLError as exc:
         return "", {"front_matter_error": _yaml_reason(exc)}
+    except RecursionError:
+        return "", {"front_matter_error": "invalid YAML: nested too deeply"}
+    except (ValueError, TypeError, OverflowError) as exc:  # a value PyYAML cannot build: "2024-13-45"
+        return "", {"front_matter_error": f"invalid YAML value: {exc}"}
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -99,6 +107,9 @@ def parse_front_matter(front: str) -> tuple[str, dict[str, str]]:
             title = meta_value(value).strip()
         else:
             meta[str(key)] = meta_value(value)
+    bad = unpaired_surrogate(title + "".join(k + v for k, v in meta.items()))
+    if bad:  # a "\uD800" escape: not text any report could hold
+        return "", {"front_matter_error": f"invalid Unicode in front matter: {bad}"}
     return title, meta
 
 

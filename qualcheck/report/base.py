@@ -8,11 +8,16 @@ finished :class:`~qualcheck.types.Report` and only render it: no logging, no ana
 Every file is written atomically (temp file in the target directory, then
 :func:`os.replace`), so an interrupted run leaves either the previous file or the new
 one, never half a report.
+
+Any ``str`` can be written: a lone surrogate (a file name whose bytes are not UTF-8, which
+Python holds as ``\\udcff``, or a ``\\ud800`` escape read from JSON) becomes the six
+characters ``\\udcff`` instead of failing the whole report with ``UnicodeEncodeError``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +42,8 @@ __all__ = [
     "atomic_write",
     "atomic_write_text",
     "ensure_dir",
+    "escape_surrogates",
+    "json_safe",
     "finding_records",
     "passage_records",
     "skipped_records",
@@ -44,6 +51,22 @@ __all__ = [
 
 #: Prefix of in-flight temp files (hidden, so a crash leftover is easy to spot and ignore).
 TEMP_PREFIX = ".qualcheck-tmp-"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str, backslash: str = "\\") -> str:
+    """``text`` with each lone surrogate written as the text ``\\udcff`` (UTF-8 cannot hold it)."""
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"{backslash}u{ord(m.group()):04x}", text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``, where a lone surrogate can only
+    sit inside a string) with each surrogate as the literal text ``\\udcff``: an escaped
+    backslash, so strict parsers that reject lone-surrogate escapes still read the file."""
+    return escape_surrogates(text, "\\\\")
 
 
 @runtime_checkable
@@ -77,7 +100,7 @@ def atomic_write(path: Path, fill: Callable[[TextIO], object], *, newline: str |
     directory = ensure_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline=newline) as handle:
             fill(handle)
             handle.flush()
             os.fsync(handle.fileno())

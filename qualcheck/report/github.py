@@ -35,7 +35,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from qualcheck.report.base import atomic_write_text, ensure_dir
+from qualcheck.report.base import atomic_write_text, ensure_dir, escape_surrogates
 from qualcheck.report.records import SEVERITY_ORDER, severity_value
 from qualcheck.report.text_writer import Positions, sorted_findings
 from qualcheck.types import Finding, Report, Severity
@@ -57,7 +57,7 @@ _MARKDOWN_SPECIALS = frozenset("\\`*_[]|~@#")
 
 def escape_data(value: str) -> str:
     """Escape a workflow-command message: ``%``, CR, LF."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_surrogates(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:
@@ -114,7 +114,7 @@ def format_github(report: Report) -> str:
 
 def md_cell(value: str) -> str:
     """``value`` safe for a Markdown table cell: one line, HTML and Markdown escaped."""
-    flat = " ".join(value.splitlines())
+    flat = " ".join(escape_surrogates(value).splitlines())
     escaped = "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in flat)
     return html.escape(escaped, quote=False)
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qualcheck.report.base import atomic_write_text, ensure_dir
+from qualcheck.report.base import atomic_write_text, ensure_dir, json_safe
 from qualcheck.report.records import (
     finding_records,
     match_records,
@@ -36,7 +36,7 @@ def report_payload(report: Report) -> dict[str, Any]:
 
 def dumps(report: Report) -> str:
     """Serialise ``report`` deterministically (sorted keys, indent=1, UTF-8 text)."""
-    return json.dumps(report_payload(report), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json_safe(json.dumps(report_payload(report), ensure_ascii=False, indent=1, sort_keys=True)) + "\n"
 
 
 class JsonWriter:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qualcheck.report.base import atomic_write_text, ensure_dir
+from qualcheck.report.base import atomic_write_text, ensure_dir, json_safe
 from qualcheck.report.records import Record, finding_records
 from qualcheck.types import Report
 
@@ -25,7 +25,7 @@ _LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 def json_line(record: Record) -> str:
     """One record as a single line of JSON (sorted keys, UTF-8 text, no newline)."""
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    line = json_safe(json.dumps(record, ensure_ascii=False, sort_keys=True))
     for char, escaped in _LINE_BREAKS.items():
         line = line.replace(char, escaped)  # only ever inside strings, where \\uXXXX is valid
     return line

@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qualcheck.baseline import fingerprint as baseline_fingerprint
-from qualcheck.report.base import atomic_write_text, ensure_dir
+from qualcheck.report.base import atomic_write_text, ensure_dir, json_safe
 from qualcheck.report.records import severity_value
 from qualcheck.report.text_writer import Positions
 from qualcheck.types import Document, Finding, Report, Severity
@@ -246,7 +246,7 @@ def sarif_log(report: Report) -> Json:
 
 def dumps(report: Report) -> str:
     """The SARIF log as deterministic JSON text (indent 1, UTF-8 text)."""
-    return json.dumps(sarif_log(report), ensure_ascii=False, indent=1) + "\n"
+    return json_safe(json.dumps(sarif_log(report), ensure_ascii=False, indent=1)) + "\n"
 
 
 class SarifWriter:

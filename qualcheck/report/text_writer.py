@@ -31,11 +31,12 @@ FILENAME = "findings.txt"
 
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
 #: Control characters and the Unicode line/paragraph separators that line splitters honour.
-_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})  # Cs: lone surrogates (undecodable names)
 
 
 def one_line(value: str) -> str:
-    """``value`` with control characters (except tab) and U+2028/U+2029 escaped (``\\n``, ``\\x1b``)."""
+    """``value`` with control characters (except tab), U+2028/U+2029 and lone surrogates escaped
+    (``\\n``, ``\\x1b``, ``\\udcff``), so it is one printable line any terminal can take."""
     if value.isprintable():
         return value
     out = []
