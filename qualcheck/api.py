@@ -20,6 +20,7 @@ import pandas as pd
 from qualcheck import gitdiff
 from qualcheck.baseline import BaselineResult, apply_baseline, read_baseline
 from qualcheck.checks.base import CheckContext, DocView
+from qualcheck.checks.furniture import recurring_lines
 from qualcheck.checks.registry import rule_by_name, select_rules
 from qualcheck.checks.runner import run_checks
 from qualcheck.config import Config, ConfigError
@@ -212,7 +213,8 @@ def audit_documents(
         corpus_docs += index.documents(wanted, missing_ok=True)
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
     ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()},
-                       {k: d.meta["date"] for k, d in everything.items() if d.meta.get("date")})
+                       {k: d.meta["date"] for k, d in everything.items() if d.meta.get("date")},
+                       recurring_lines(d.text for d in everything.values()))
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
         docs = [d for d in docs if gitdiff.is_changed(changes, d.path)]
     by_id = {v.doc.doc_id: v for v in views} if views is not None else {}

@@ -71,6 +71,7 @@ class CheckContext:
     matches: Mapping[str, list[ReuseMatch]] = field(default_factory=dict)
     paths: Mapping[str, str] = field(default_factory=dict)  # doc_id -> path, for sources
     dates: Mapping[str, str] = field(default_factory=dict)  # doc_id -> date (front matter, column)
+    furniture: frozenset[str] = frozenset()  # normalised lines that recur across the corpus
 
     def is_known(self, norm: str) -> bool:
         """A word the house uses often enough that it is not a slip, or one accepted in config."""

@@ -8,7 +8,7 @@ the first rule in this list that flags a span keeps it.
 
 from __future__ import annotations
 
-from qualcheck.checks import house, mechanical, meta, names, reuse, spelling
+from qualcheck.checks import furniture, house, mechanical, meta, names, reuse, spelling
 from qualcheck.checks.base import Rule
 from qualcheck.types import Severity
 
@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     Rule("QC203", "rare-variant", W, "spelling", spelling.rare_variant),
     Rule("QC301", "name-variant", W, "names", names.name_variant),
     Rule("QC202", "unknown-word", W, "spelling", spelling.unknown_word),
+    Rule("QC601", "page-furniture", N, "furniture", furniture.page_furniture),
     Rule("QC901", "unused-suppression", N, "meta", meta.unused_suppression),
 )
 

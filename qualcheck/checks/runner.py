@@ -16,6 +16,9 @@ from qualcheck.checks.base import CheckContext, DocView, Rule
 from qualcheck.types import Finding, Skipped
 
 
+LANGUAGE_FAMILIES = frozenset({"spelling", "mechanical", "names", "house"})  # one finding per slip
+
+
 @dataclass
 class CheckRun:
     """Findings in document order, plus any (document, rule) that failed and why."""
@@ -28,7 +31,7 @@ def _settle(view: DocView, findings: list[Finding], families: dict[str, str]) ->
     kept: list[Finding] = []
     taken: list[tuple[int, int]] = []
     for f in findings:  # already in registry order
-        if families[f.rule] != "reuse":
+        if families[f.rule] in LANGUAGE_FAMILIES:
             if view.in_code(f.start, f.end) or any(f.start < e and s < f.end for s, e in taken):
                 continue  # code is not prose; one slip gives one finding
             taken.append((f.start, f.end))
