@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from qualcheck.checks.base import CheckContext, DocView, Rule
 from qualcheck.types import Finding, Skipped
 
-
 LANGUAGE_FAMILIES = frozenset({"spelling", "mechanical", "names", "house"})  # one finding per slip
 
 
