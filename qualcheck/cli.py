@@ -277,9 +277,9 @@ def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None
         with dask as pool, _open(location, create=True) as index, \
                 terminal_progress("indexing", len(loaded.documents)) as progress:
             added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
-            click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")
     except (ImportError, ConnectionError) as exc:
         _fail(str(exc))
+    click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")  # after the bar
 
 
 @index_group.command("add")
@@ -309,9 +309,10 @@ def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, 
         with _open(location) as index, dask as pool, \
                 terminal_progress("indexing", len(loaded.documents)) as progress:
             added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
-            click.echo(f"added {added} document(s) to {location}; it holds {len(index)}")
+            holds = len(index)
     except (ImportError, ConnectionError) as exc:
         _fail(str(exc))
+    click.echo(f"added {added} document(s) to {location}; it holds {holds}")  # after the bar
 
 
 @index_group.command("remove")

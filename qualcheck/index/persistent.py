@@ -5,7 +5,9 @@ Redis database (``redis://host:port/N``). It stores each document's text (compre
 metadata, MinHash signature, shingle set and LSH postings, plus the vocabulary aggregates
 the language checks need, all updated incrementally: :meth:`CorpusIndex.add` streams
 documents in chunks (one atomic write each), re-adding a doc_id replaces it,
-:meth:`CorpusIndex.remove` decrements everything it added.
+:meth:`CorpusIndex.remove` decrements everything it added. The per-document work
+(tokenise, shingle, sign, count) runs on every core or a Dask cluster
+(:mod:`qualcheck.index.parallel`); this process writes, so the result never depends on it.
 
 Candidate search (:meth:`CorpusIndex.candidates`), for *containment* like the in-memory
 engine's LSH Ensemble but without a rebuild per update:

@@ -103,10 +103,11 @@ class SQLiteStore(Store):
             if self.path.is_dir():
                 raise IndexFormatError(f"{self.path} is a directory, not a qualcheck index file")
             check_header(self.path)
-        self._db: sqlite3.Connection | None = sqlite3.connect(
-            self.location, timeout=timeout, isolation_level=None
-        )
+        if create and not self.path.parent.is_dir():
+            raise FileNotFoundError(f"cannot create the index {self.path}: no folder {self.path.parent}")
+        self._db: sqlite3.Connection | None = None
         try:
+            self._db = sqlite3.connect(self.location, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA trusted_schema = OFF")
             tables = self._schema()
             if not tables and create:
@@ -119,9 +120,9 @@ class SQLiteStore(Store):
                 missing = ", ".join(sorted(_TABLES - tables))
                 raise IndexFormatError(f"{self.path} is damaged (no table {missing}); rebuild it")
             self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: atomic; the last commit may roll back
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:  # cannot open, locked, I/O: the file may be fine
             self.close()
-            raise
+            raise OSError(f"cannot open the index {self.path} ({exc})") from None
         except sqlite3.DatabaseError as exc:
             self.close()
             raise IndexFormatError(f"{self.path} is not a readable qualcheck index ({exc})") from None
@@ -148,11 +149,11 @@ class SQLiteStore(Store):
         return self._db
 
     def _guarded(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        """Run a read; a damaged file becomes a one-line :class:`IndexFormatError`."""
+        """Run a read; a damaged or unreadable file becomes a one-line :class:`IndexFormatError`."""
         try:
             return self.db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError:
-            raise
+        except sqlite3.OperationalError as exc:  # locked past the timeout, I/O error
+            raise IndexFormatError(f"cannot read the index {self.path} ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise IndexFormatError(f"{self.path} is damaged ({exc}); restore or rebuild it") from None
 
@@ -229,17 +230,42 @@ class SQLiteStore(Store):
     def all_norms(self) -> Iterator[tuple[str, int, int]]:
         yield from self._guarded("SELECT norm, count, docs FROM norms")
 
+    # -- reading one state -------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside all see one committed state, whatever writers commit meanwhile.
+
+        Each read outside sees the latest committed chunk, so two calls (``len(index)`` then
+        ``index.info()``, or the forms then the norms of the vocabulary) may see different
+        chunks. WAL keeps the snapshot readable while writers go on; it ends on exit.
+        """
+        if self.db.in_transaction:  # already inside a snapshot or a write: that state holds
+            yield
+            return
+        self.db.execute("BEGIN")  # deferred: the first read fixes the snapshot
+        try:
+            yield
+        finally:
+            if self._db is not None and self._db.in_transaction:
+                self._db.execute("COMMIT")
+
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")  # take the write lock now: reads inside see a stable state
+        try:
+            self.db.execute("BEGIN IMMEDIATE")  # take the write lock now: reads inside see a stable state
+        except sqlite3.OperationalError as exc:  # another writer held it past the timeout
+            raise IndexFormatError(f"cannot write the index {self.path} ({exc}); it is unchanged") from None
         try:
             yield
             self.db.execute("COMMIT")
         except BaseException as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.OperationalError):  # disk full, locked past the timeout, I/O
+                unchanged = f"cannot write the index {self.path} ({exc}); it is unchanged"
+                raise IndexFormatError(unchanged) from None
+            if isinstance(exc, sqlite3.DatabaseError):
                 raise IndexFormatError(f"{self.path} is damaged ({exc}); restore or rebuild it") from None
             raise
 

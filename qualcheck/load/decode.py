@@ -13,6 +13,7 @@ about the text is changed.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -32,6 +33,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _WESTERN = set(
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŠšŽžŒœŸ‘’“”„‚‹›«»–—…€•·°©®™§¿¡£\u00a0"
 )
+_NOT_TEXT = frozenset({"Cc", "Cn", "Co", "Cs"})  # controls, unassigned, private use, surrogates
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc except \t\n\v\f\r
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
@@ -85,7 +87,8 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """Spot BOM-less UTF-16 of mostly Latin text: a NUL in (nearly) every other byte."""
+    """Spot BOM-less UTF-16: Latin text has a NUL in (nearly) every other byte; other scripts
+    have NULs mostly in one byte position and must decode to plausible text."""
     if len(data) < 4 or len(data) % 2:
         return None
     pairs = len(data) // 2
@@ -95,7 +98,27 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if even_nuls >= 0.9 * pairs and odd_nuls == 0:
         return "utf-16-be"
+    # Non-Latin text (Cyrillic, Hangul, CJK): NULs mostly in the high bytes of its spaces,
+    # digits and newlines, so in one byte position (a few letters such as U+B300 or U+4E00
+    # have a NUL low byte); padding or a stray NUL in a text file is not this lopsided.
+    enough = max(2, pairs / 200)
+    if odd_nuls >= enough and odd_nuls >= 3 * even_nuls:
+        return _utf16_if_text(data, "utf-16-le")
+    if even_nuls >= enough and even_nuls >= 3 * odd_nuls:
+        return _utf16_if_text(data, "utf-16-be")
     return None
+
+
+def _utf16_if_text(data: bytes, encoding: str) -> str | None:
+    """``encoding`` when ``data`` decodes strictly to printable, assigned characters (binary
+    decodes to surrogates, unassigned or private-use code points), else None."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    sample = text[:65536]
+    odd = sum(1 for ch in sample if unicodedata.category(ch) in _NOT_TEXT and ch not in "\t\n\r\f\v")
+    return encoding if odd <= len(sample) / 200 else None
 
 
 def _damaged_utf8(data: bytes) -> bool:

@@ -4,18 +4,23 @@ Rendering is split in two: :mod:`qualcheck.report.html_view` turns the report in
 view data (segments cut at finding/passage offsets), and ``templates/report.html`` prints
 it. The jinja2 environment has autoescaping on for everything and nothing is ever marked
 safe, so hostile article text or titles cannot inject markup; a Content-Security-Policy
-in the page additionally forbids any external load. jinja2 is imported on first use so
-the rest of :mod:`qualcheck.report` works without it.
+in the page additionally forbids any external load and allows exactly one script, the
+report's own (by its SHA-256), so even markup that slipped through could run nothing.
+jinja2 is imported on first use so the rest of :mod:`qualcheck.report` works without it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualcheck.report.base import atomic_write_text, ensure_dir
 from qualcheck.report.html_view import build_context
+from qualcheck.report.text_writer import one_line
 from qualcheck.types import Report
 
 if TYPE_CHECKING:
@@ -45,12 +50,30 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pct"] = percent
+    env.filters["visible"] = one_line  # names, titles, reasons: newlines, controls, bidi overrides shown
     return env
+
+
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def script_hash() -> str:
+    """``sha256-...`` of the template's one inline script, for the page's CSP ``script-src``.
+
+    The script holds no template expressions, so the rendered text equals the source.
+    """
+    source, _, _ = environment().loader.get_source(environment(), TEMPLATE)  # type: ignore[union-attr]
+    scripts = _SCRIPT.findall(source)
+    if len(scripts) != 1 or "{" + "{" in scripts[0] or "{" + "%" in scripts[0]:
+        raise RuntimeError(f"{TEMPLATE} must hold exactly one static <script>")
+    digest = hashlib.sha256(scripts[0].encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 def render(report: Report) -> str:
     """Render ``report`` to the HTML text of ``report.html``."""
-    return environment().get_template(TEMPLATE).render(build_context(report))
+    return environment().get_template(TEMPLATE).render(build_context(report), script_hash=script_hash())
 
 
 class HtmlWriter:

@@ -9,6 +9,7 @@ article text, titles and messages are never trusted as markup.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,10 @@ from qualcheck.types import Document, Passage, Report, ReuseMatch
 PASSAGE_COLOURS = 8
 #: Separator between passages when the full source text is not available.
 GAP = "\n[…]\n"
+#: Findings listed and highlighted per article in ``report.html`` (in text order). Beyond
+#: this the page says how many more there are; every finding stays in the CSV and JSON.
+#: 100,000 findings inlined made a 37 MB page; capped, a page grows with the articles.
+MAX_FINDINGS_PER_ARTICLE = 200
 
 
 @dataclass(frozen=True)
@@ -109,9 +114,10 @@ class ArticleView:
     anchor: str
     document: Document
     row: Record
-    findings: list[Record]
+    findings: list[Record]  # the first MAX_FINDINGS_PER_ARTICLE, in text order
     segments: list[Segment]
     comparisons: list[ComparisonView] = field(default_factory=list)
+    findings_hidden: int = 0  # findings of this article not listed or highlighted on the page
 
 
 def _passage_tip(number: int, passage: Passage) -> str:
@@ -172,8 +178,11 @@ def _finding_span(record: Record) -> Span:
     return Span(record["start"], record["end"], f"finding sev-{record['severity']}", tip)
 
 
-def article_views(report: Report) -> list[ArticleView]:
-    """One :class:`ArticleView` per document in ``report.documents``, in report order."""
+def article_views(report: Report, max_findings: int = MAX_FINDINGS_PER_ARTICLE) -> list[ArticleView]:
+    """One :class:`ArticleView` per document in ``report.documents``, in report order.
+
+    Each lists and highlights at most ``max_findings`` findings (the first in the text).
+    """
     lookup = {d.doc_id: d for d in report.documents}
     lookup.update({d.doc_id: d for d in report.sources})
     passages_by_doc = group_by_doc(all_passages(report))
@@ -181,10 +190,10 @@ def article_views(report: Report) -> list[ArticleView]:
     matches_by_doc = group_by_doc(report.matches)
     views: list[ArticleView] = []
     for index, (doc, row) in enumerate(zip(report.documents, document_records(report), strict=True)):
-        findings = sorted(
-            (finding_record(f) for f in findings_by_doc.get(doc.doc_id, ())),
-            key=lambda r: (r["start"], r["end"], r["rule"]),
-        )
+        mine = findings_by_doc.get(doc.doc_id, ())
+        first = heapq.nsmallest(max_findings, mine, key=lambda f: (f.start, f.end, f.rule))
+        findings = [finding_record(f) for f in first]
+        hidden = len(mine) - len(findings)
         own = passages_by_doc.get(doc.doc_id, [])
         spans = [Span(p.start, p.end, "reuse", f"reused from {p.source or p.source_id}") for p in own]
         spans += [_finding_span(r) for r in findings]
@@ -199,7 +208,8 @@ def article_views(report: Report) -> list[ArticleView]:
             for m in matches
         ]
         views.append(
-            ArticleView(f"doc-{index + 1}", doc, row, findings, segment_text(doc.text, spans), comparisons)
+            ArticleView(f"doc-{index + 1}", doc, row, findings, segment_text(doc.text, spans), comparisons,
+                        findings_hidden=hidden)
         )
     return views
 

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
 from qualcheck.baseline import fingerprint as baseline_fingerprint
-from qualcheck.report.base import atomic_write_text, ensure_dir, json_safe
+from qualcheck.report.base import atomic_write_text, ensure_dir, escape_surrogates, json_safe
 from qualcheck.report.records import severity_value
 from qualcheck.report.text_writer import Positions
 from qualcheck.types import Document, Finding, Report, Severity
@@ -80,12 +81,18 @@ def artifact_uri(path: str) -> str:
     posix = pure.as_posix()
     while posix.startswith("./"):
         posix = posix[2:]
-    return quote(posix, safe="/")
+    return quote(posix, safe="/", errors="surrogateescape")  # a name's non-UTF-8 bytes as %XX
 
 
 def fingerprint(finding: Finding, document: Document | None) -> str:
     """The baseline's fingerprint (path, rule, flagged text, its line's context; no line numbers)."""
-    return baseline_fingerprint(finding, document.text if document is not None else "")
+    text = document.text if document is not None else ""
+    try:
+        return baseline_fingerprint(finding, text)
+    except UnicodeEncodeError:  # a file name with non-UTF-8 bytes: hash an escaped copy
+        escaped = replace(finding, doc_id=escape_surrogates(finding.doc_id),
+                          text=escape_surrogates(finding.text))
+        return baseline_fingerprint(escaped, escape_surrogates(text))
 
 
 def _fixable(finding: Finding, family: str) -> bool:

@@ -9,7 +9,9 @@ The location is the finding's ``doc_id``, which is the file path for a file and
 ``file.csv#id`` for a row of a tabular file: a row's line and column count from the start
 of that row's text, so ``table.csv:1:5`` would point at the wrong line of the file.
 Control characters (newlines, ANSI escapes) in paths and messages are shown escaped
-(``\\n``, ``\\x1b``) so a finding is always one line and cannot drive a terminal.
+(``\\n``, ``\\x1b``) so a finding is always one line and cannot drive a terminal, and so
+are the bidirectional overrides and isolates (``\\u202e``), which would display a name
+such as ``photo\\u202egnp.exe`` as ``photoexe.png``.
 
 This module also holds :class:`Positions`, the start/end line and column of a finding
 computed from the document text with :class:`qualcheck.text.LineIndex`; the SARIF,
@@ -32,16 +34,19 @@ FILENAME = "findings.txt"
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
 #: Control characters and the Unicode line/paragraph separators that line splitters honour.
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})  # Cs: lone surrogates (undecodable names)
+#: Bidirectional embeddings, overrides and isolates: they reorder what is displayed after them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def one_line(value: str) -> str:
-    """``value`` with control characters (except tab), U+2028/U+2029 and lone surrogates escaped
-    (``\\n``, ``\\x1b``, ``\\udcff``), so it is one printable line any terminal can take."""
-    if value.isprintable():
+    """``value`` with control characters (except tab), U+2028/U+2029, lone surrogates and bidi
+    controls escaped (``\\n``, ``\\x1b``, ``\\udcff``, ``\\u202e``): one line, shown as it is."""
+    if value.isprintable() and not BIDI_CONTROLS.intersection(value):
         return value
     out = []
     for char in value:
-        if char == "\t" or unicodedata.category(char) not in _ESCAPED_CATEGORIES:
+        shown = unicodedata.category(char) not in _ESCAPED_CATEGORIES and char not in BIDI_CONTROLS
+        if char == "\t" or shown:
             out.append(char)
         elif char in _NAMED_ESCAPES:
             out.append(_NAMED_ESCAPES[char])

@@ -1,0 +1,201 @@
+"""Preparing documents for the persistent index on every core, or on a Dask cluster.
+
+What: :func:`prepare` is the per-document work of :meth:`CorpusIndex.add
+<qualcheck.index.persistent.CorpusIndex.add>` as a pure function of a ``Document``: tokenise
+once, hash the words, shingle, MinHash, count the vocabulary, encode the stored record. It
+returns plain data: a :class:`~qualcheck.index.store.StoredDoc` (strings, ints, bytes; its
+key is assigned by the writer) and the vocabulary counts. :func:`prepared_chunks` runs it
+over a stream of documents, write chunk by write chunk, on a pool: inline (``workers=1``), a
+local ``ProcessPoolExecutor`` (default: ``os.cpu_count()`` processes) or a Dask cluster
+(:mod:`qualcheck.index.pools`), and yields :class:`PreparedChunk` s in input order; the caller's process
+writes each one as one transaction.
+
+Why this way:
+
+* bounded memory: the input is read one chunk at a time and at most :data:`PREFETCH` chunks
+  are being prepared while the writer writes another;
+* identical results: a chunk is split into contiguous parts, one task each; each part sums
+  its documents' vocabulary with part-relative keys (summing in the workers spares the
+  writer most of that work) and :func:`merge_vocabulary` shifts and adds them in order, so
+  the writer gets the same records and the same vocabulary delta (same values, same order)
+  for any pool, and an index built with N workers equals the serial one row for row;
+* only plain data crosses processes, pickled in memory by the pool; nothing is pickled to
+  disk and the index never reads a pickle.
+
+>>> from qualcheck.index.store import IndexSettings
+>>> from qualcheck.types import Document
+>>> docs = [Document("a", "a.txt", "The mayor said the plan would pass."),
+...         Document("b", "b.txt", "Council members said the plan would fail.")]
+>>> [(len(c.records), c.inputs) for c in prepared_chunks(docs, IndexSettings(), workers=1)]
+[(2, 2)]
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, islice
+from types import MappingProxyType
+
+import numpy as np
+
+from qualcheck.index import store as _store
+from qualcheck.index.pools import FutureLike, Pool, dask_pool, local_pool, resolve_workers, terminal_progress
+from qualcheck.index.shingles import TokenStream
+from qualcheck.index.signatures import Signer
+from qualcheck.index.store import IndexSettings, StoredDoc, VocabularyDelta, doc_vocabulary, norm_of
+from qualcheck.text import tokenize, words
+from qualcheck.types import Document
+
+__all__ = ["PreparedChunk", "dask_pool", "local_pool", "merge_vocabulary", "prepare", "prepare_part",
+           "prepared_chunks", "resolve_workers", "terminal_progress"]
+
+CHUNK_SIZE = 1000  # documents per write transaction
+PREFETCH = 2  # chunks being prepared while the writer writes one
+MIN_PART = 50  # documents per task at least (a task costs a round trip)
+SMALL_INPUT = 2 * MIN_PART  # a whole input this small is prepared inline (no processes started)
+_NO_VOTE = 1 << 62  # VocabularyDelta's "no casing vote yet" order
+
+# A Document as plain fields (its meta a dict: a MappingProxyType does not pickle).
+DocRow = tuple[str, str, str, str, str, str, int, dict[str, str]]
+Part = tuple[list[StoredDoc], VocabularyDelta]
+
+
+@dataclass
+class PreparedChunk:
+    """One write unit: ``records`` (key 0, de-duplicated by doc_id, last version wins, in order),
+    their vocabulary in ``parts`` (``(first record, part vocabulary)``: :func:`merge_vocabulary`
+    into the write's delta) and ``inputs``, the documents read for it (repeats included)."""
+
+    records: list[StoredDoc]
+    parts: list[tuple[int, VocabularyDelta]]
+    inputs: int
+
+    def merge_into(self, delta: VocabularyDelta, first_key: int) -> None:
+        """Add the chunk's vocabulary to ``delta``, its record ``i`` having key ``first_key + i``."""
+        for start, vocabulary in self.parts:
+            merge_vocabulary(delta, vocabulary, first_key + start)
+
+
+@lru_cache(maxsize=8)
+def _signer(num_perm: int, shingle_size: int, seed: int) -> Signer:
+    return Signer(num_perm, shingle_size, seed)
+
+
+def prepare(doc: Document, settings: IndexSettings) -> tuple[StoredDoc, dict[str, tuple[int, int, int]]]:
+    """The stored record of ``doc`` (key 0) and its vocabulary counts (:func:`doc_vocabulary`)."""
+    tokens = tokenize(doc.text)  # once: shingles and vocabulary read the same tokens
+    ws = words(tokens)
+    stream = TokenStream.from_words([norm_of(t.text) for t in ws], [(t.start, t.end) for t in ws])
+    shingles = np.asarray(stream.shingles(settings.shingle_size), dtype=np.uint32)
+    signer = _signer(settings.num_perm, settings.shingle_size, settings.seed)
+    signature = np.asarray(signer.sign_shingles(shingles).hashvalues, dtype=np.uint32)
+    return StoredDoc.of(0, doc, signature, shingles), doc_vocabulary(tokens)
+
+
+def _row(doc: Document) -> DocRow:
+    d = doc
+    return (d.doc_id, d.path, d.text, d.title, d.kind, d.encoding, d.line_offset, dict(d.meta))
+
+
+def _document(row: DocRow) -> Document:
+    return Document(*row[:7], meta=MappingProxyType(row[7]))
+
+
+def prepare_part(rows: Sequence[DocRow], settings: IndexSettings) -> Part:
+    """:func:`prepare` each document; their vocabulary summed, document ``i`` with key ``i``."""
+    records, delta = [], VocabularyDelta()
+    for i, row in enumerate(rows):
+        record, vocabulary = prepare(_document(row), settings)
+        delta.apply(vocabulary, +1, i)
+        records.append(record)
+    return records, delta
+
+
+def merge_vocabulary(into: VocabularyDelta, part: VocabularyDelta, key_offset: int) -> None:
+    """Add ``part`` (keys relative) to ``into`` as if its document ``i`` had key ``key_offset + i``.
+
+    Equals applying the part's documents one by one after ``into``'s, in that order (same
+    sums, same first-vote orders, same row order).
+    """
+    shift = key_offset << _store._POS_BITS
+    for form, (count, docs, votes, order) in part.forms.items():
+        row = into.forms.setdefault(form, [0, 0, 0, _NO_VOTE])
+        row[0] += count
+        row[1] += docs
+        row[2] += votes
+        if order != _NO_VOTE:
+            row[3] = min(row[3], order + shift)
+    for norm, (count, docs) in part.norms.items():
+        nrow = into.norms.setdefault(norm, [0, 0])
+        nrow[0] += count
+        nrow[1] += docs
+
+
+def _merge(parts: Iterable[Part], inputs: int) -> PreparedChunk:
+    chunk = PreparedChunk([], [], inputs)
+    for records, vocabulary in parts:
+        chunk.parts.append((len(chunk.records), vocabulary))
+        chunk.records.extend(records)
+    return chunk
+
+
+def _chunks(documents: Iterable[Document], chunk_size: int) -> Iterator[tuple[list[DocRow], int]]:
+    """Write chunks of the stream as rows, a doc_id repeated in a chunk keeping its last version."""
+    it = iter(documents)
+    while chunk := list(islice(it, chunk_size)):
+        yield [_row(d) for d in {d.doc_id: d for d in chunk}.values()], len(chunk)
+
+
+def _pipeline(chunks: Iterator[tuple[list[DocRow], int]], settings: IndexSettings, pool: Pool,
+              ) -> Iterator[PreparedChunk]:  # fmt: skip
+    """Submit each chunk's parts; yield the oldest chunk once PREFETCH newer ones are submitted.
+
+    Waiting on the oldest chunk (not on whichever finishes first) keeps the input order and
+    bounds what is in flight to PREFETCH + 1 chunks.
+    """
+    pending: deque[tuple[list[FutureLike], int]] = deque()
+    for rows, inputs in chunks:
+        size = max(MIN_PART, -(-len(rows) // pool.workers))
+        parts = [rows[i : i + size] for i in range(0, len(rows), size)]
+        pending.append((pool.map(prepare_part, parts, settings), inputs))
+        if len(pending) > PREFETCH:
+            futures, n = pending.popleft()
+            yield _merge((f.result() for f in futures), n)
+    while pending:
+        futures, n = pending.popleft()
+        yield _merge((f.result() for f in futures), n)
+
+
+def prepared_chunks(
+    documents: Iterable[Document],
+    settings: IndexSettings,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    workers: int | None = None,
+    pool: Pool | None = None,
+) -> Generator[PreparedChunk, None, None]:
+    """The prepared write chunks of ``documents`` (streamed), in input order.
+
+    On ``pool`` when given, else on ``workers`` local processes (default every core; 1 runs
+    inline). An input that fits in one small chunk is prepared inline: starting processes
+    would cost more than they save. Close the generator to stop early (pending work is
+    cancelled).
+    """
+    n = resolve_workers(workers)
+    chunks = _chunks(documents, max(1, chunk_size))
+    if pool is not None:
+        yield from _pipeline(chunks, settings, pool)
+        return
+    first = next(chunks, None)
+    if first is None:
+        return
+    chunks = chain([first], chunks)
+    if n == 1 or (first[1] < chunk_size and len(first[0]) < SMALL_INPUT):
+        for rows, inputs in chunks:
+            yield _merge([prepare_part(rows, settings)], inputs)
+        return
+    with local_pool(n) as local:
+        yield from _pipeline(chunks, settings, local)
