@@ -303,7 +303,8 @@ class SQLiteStore(Store):
         )
         self.db.executemany(
             "INSERT INTO bands VALUES (?, ?)",
-            [(b, d.key) for d, bs in zip(docs, bands, strict=True) for b in bs],
+            # sorted: B-tree inserts in key order are ~4x cheaper than random ones
+            sorted((b, d.key) for d, bs in zip(docs, bands, strict=True) for b in bs),
         )
 
     def delete_docs(self, docs: Sequence[tuple[int, str, Sequence[int]]]) -> None:
