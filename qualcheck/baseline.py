@@ -44,7 +44,7 @@ def fingerprint(f: Finding, text: str) -> str:
     before = " ".join(text[max(line_start, f.start - _CONTEXT) : f.start].split())
     after = " ".join(text[f.end : min(line_end, f.end + _CONTEXT)].split())
     key = "\x1f".join((_posix(f.doc_id), f.rule, f.text, before, after))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]  # odd file names too
 
 
 @dataclass(frozen=True)

@@ -277,7 +277,7 @@ def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None
         with dask as pool, _open(location, create=True) as index, \
                 terminal_progress("indexing", len(loaded.documents)) as progress:
             added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
-    except (ImportError, ConnectionError) as exc:
+    except (ImportError, ConnectionError, OSError, ValueError) as exc:
         _fail(str(exc))
     click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")  # after the bar
 
@@ -310,7 +310,7 @@ def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, 
                 terminal_progress("indexing", len(loaded.documents)) as progress:
             added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
             holds = len(index)
-    except (ImportError, ConnectionError) as exc:
+    except (ImportError, ConnectionError, OSError, ValueError) as exc:
         _fail(str(exc))
     click.echo(f"added {added} document(s) to {location}; it holds {holds}")  # after the bar
 
@@ -320,9 +320,13 @@ def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, 
 @_index_option
 def index_remove(doc_ids: tuple[str, ...], location: str) -> None:
     """Remove documents by id (the path they were added from) from the index."""
-    with _open(location) as index:
-        removed = index.remove(doc_ids)
-        click.echo(f"removed {removed} document(s) from {location}; it holds {len(index)}")
+    try:
+        with _open(location) as index:
+            removed = index.remove(doc_ids)
+            holds = len(index)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    click.echo(f"removed {removed} document(s) from {location}; it holds {holds}")
 
 
 @index_group.command("info")

@@ -344,8 +344,6 @@ def test_failed_write_leaves_the_index_unchanged(tmp_path: Path, good_index: Pat
     assert integrity(path) == "ok"
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: 'index add/build/remove' let an IndexFormatError raised "
-                                       "while writing (disk full, damaged page) escape as a traceback")
 def test_cli_write_failure_is_one_line(tmp_path: Path, good_index: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from qualcheck.index.sqlite_store import SQLiteStore

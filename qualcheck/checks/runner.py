@@ -9,6 +9,7 @@ document and the audit goes on.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -26,14 +27,41 @@ class CheckRun:
     failures: list[Skipped] = field(default_factory=list)
 
 
+class _Spans:
+    """Spans taken so far, sorted, with an overlap test in O(log n + overlaps)."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        spans = self._spans
+        i = bisect_left(spans, (start, start))
+        # Taken spans of non-zero length never overlap each other, so of those starting
+        # before ``start`` only the nearest can reach into it; zero-length ones cannot.
+        j = i - 1
+        while j >= 0 and spans[j][0] == spans[j][1]:
+            j -= 1
+        if j >= 0 and start < spans[j][1] and spans[j][0] < end:
+            return True
+        while i < len(spans) and spans[i][0] < end:
+            s, e = spans[i]
+            if start < e and s < end:
+                return True
+            i += 1
+        return False
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._spans, (start, end))
+
+
 def _settle(view: DocView, findings: list[Finding], families: dict[str, str]) -> list[Finding]:
     kept: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     for f in findings:  # already in registry order
         if families[f.rule] in LANGUAGE_FAMILIES:
-            if view.in_code(f.start, f.end) or any(f.start < e and s < f.end for s, e in taken):
+            if view.in_code(f.start, f.end) or taken.overlaps(f.start, f.end):
                 continue  # code is not prose; one slip gives one finding
-            taken.append((f.start, f.end))
+            taken.add(f.start, f.end)
         kept.append(f)
     return sorted(kept, key=lambda f: (f.start, f.end, f.code))
 

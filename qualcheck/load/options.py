@@ -79,9 +79,10 @@ def meta_value(value: object, limit: int = MAX_META_CHARS) -> str:
             stack.append(_Raw("{"))
             continue
         elif isinstance(item, _Json):
-            piece = _json_piece(item.value, stack)
-            if piece is None:
+            maybe = _json_piece(item.value, stack)
+            if maybe is None:
                 continue
+            piece = maybe
         else:
             piece = _scalar(item)
         parts.append(piece)

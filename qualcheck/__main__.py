@@ -1,0 +1,5 @@
+"""``python -m qualcheck``: the same as the ``qualcheck`` command."""
+
+from qualcheck.cli import main
+
+main()
