@@ -248,16 +248,27 @@ def _load_corpus(paths: tuple[Path, ...], config_path: Path | None) -> Any:
     return loaded
 
 
+def _prepare_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Where ``index build`` and ``index add`` prepare documents: local processes or Dask."""
+    options = [
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="Local processes preparing the documents (1: no extra process). [all cores]"),
+        click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                     help="Prepare on the workers of this running Dask scheduler "
+                          "(pip install 'qualcheck[dask]')."),
+        click.option("--dask-workers", type=click.IntRange(min=1), default=None,
+                     help="Prepare on a local Dask cluster of N processes started for this run."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @index_group.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes preparing the documents (1: no extra process). [all cores]")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Prepare on the workers of this running Dask scheduler (pip install 'qualcheck[dask]').")
-@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
-              help="Prepare on a local Dask cluster of N processes started for this run.")
+@_prepare_options
 def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
                 scheduler: str | None, dask_workers: int | None) -> None:
     """Create a new index at --index from the texts at PATHS."""
@@ -286,12 +297,7 @@ def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes preparing the documents (1: no extra process). [all cores]")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Prepare on the workers of this running Dask scheduler (pip install 'qualcheck[dask]').")
-@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
-              help="Prepare on a local Dask cluster of N processes started for this run.")
+@_prepare_options
 def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
               scheduler: str | None, dask_workers: int | None) -> None:
     """Add (or replace, by id) the texts at PATHS in an existing index."""
