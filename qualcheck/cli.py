@@ -264,6 +264,29 @@ def _prepare_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def _fill_index(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
+                scheduler: str | None, dask_workers: int | None, create: bool) -> tuple[int, int, int]:
+    """Load PATHS and add them to the index, prepared locally or on Dask: (added, held, skipped)."""
+    from contextlib import nullcontext
+
+    from qualcheck.index.parallel import dask_pool, terminal_progress
+
+    if (scheduler or dask_workers) and workers:
+        _fail("--workers sets local processes; with Dask, use --scheduler or --dask-workers alone")
+    if scheduler and dask_workers:
+        _fail("use --scheduler (an existing cluster) or --dask-workers (a local one), not both")
+    loaded = _load_corpus(paths, config_path)
+    dask = dask_pool(scheduler, dask_workers) if scheduler or dask_workers else nullcontext()
+    try:  # the cluster first: an unreachable one leaves no empty index behind
+        with dask as pool, _open(location, create=create) as index, \
+                terminal_progress("indexing", len(loaded.documents)) as progress:
+            added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
+            holds = len(index)
+    except (ImportError, ConnectionError, OSError, ValueError) as exc:
+        _fail(str(exc))
+    return added, holds, len(loaded.skipped)
+
+
 @index_group.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_index_option
@@ -272,25 +295,10 @@ def _prepare_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
                 scheduler: str | None, dask_workers: int | None) -> None:
     """Create a new index at --index from the texts at PATHS."""
-    from contextlib import nullcontext
-
-    from qualcheck.index.parallel import dask_pool, terminal_progress
-
     if "://" not in location and Path(location).exists():
         _fail(f"{location} already exists; use 'qualcheck index add' to update it")
-    if (scheduler or dask_workers) and workers:
-        _fail("--workers sets local processes; with Dask, use --scheduler or --dask-workers alone")
-    if scheduler and dask_workers:
-        _fail("use --scheduler (an existing cluster) or --dask-workers (a local one), not both")
-    loaded = _load_corpus(paths, config_path)
-    dask = dask_pool(scheduler, dask_workers) if scheduler or dask_workers else nullcontext()
-    try:  # the cluster first: an unreachable one leaves no empty index behind
-        with dask as pool, _open(location, create=True) as index, \
-                terminal_progress("indexing", len(loaded.documents)) as progress:
-            added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
-    except (ImportError, ConnectionError, OSError, ValueError) as exc:
-        _fail(str(exc))
-    click.echo(f"built {location}: {added} document(s), {len(loaded.skipped)} skipped")  # after the bar
+    added, _, skipped = _fill_index(paths, location, config_path, workers, scheduler, dask_workers, True)
+    click.echo(f"built {location}: {added} document(s), {skipped} skipped")  # after the bar
 
 
 @index_group.command("add")
@@ -301,23 +309,7 @@ def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None
 def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
               scheduler: str | None, dask_workers: int | None) -> None:
     """Add (or replace, by id) the texts at PATHS in an existing index."""
-    from contextlib import nullcontext
-
-    from qualcheck.index.parallel import dask_pool, terminal_progress
-
-    if (scheduler or dask_workers) and workers:
-        _fail("--workers sets local processes; with Dask, use --scheduler or --dask-workers alone")
-    if scheduler and dask_workers:
-        _fail("use --scheduler (an existing cluster) or --dask-workers (a local one), not both")
-    loaded = _load_corpus(paths, config_path)
-    dask = dask_pool(scheduler, dask_workers) if scheduler or dask_workers else nullcontext()
-    try:
-        with _open(location) as index, dask as pool, \
-                terminal_progress("indexing", len(loaded.documents)) as progress:
-            added = index.add(loaded.documents, workers=workers, pool=pool, progress=progress)
-            holds = len(index)
-    except (ImportError, ConnectionError, OSError, ValueError) as exc:
-        _fail(str(exc))
+    added, holds, _ = _fill_index(paths, location, config_path, workers, scheduler, dask_workers, False)
     click.echo(f"added {added} document(s) to {location}; it holds {holds}")  # after the bar
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_persistent_index import copy_article, doc, join, rewrite, sentences
+from synthetic import copy_article, doc, join, rewrite, sentences
 
 from qualcheck.cli import main
 from qualcheck.index import parallel
@@ -38,7 +38,7 @@ def _corpus(n: int = 260) -> tuple[list[Document], list[Document]]:
     docs = [doc(f"s{i}", join(t)) for i, t in enumerate(texts)]
     docs[10] = Document("s3", "s3b.txt", join(rewrite(rng, texts[3])), meta={"desk": "metro"})
     docs.insert(150, doc("s7", join(texts[150])))
-    queries = [doc(f"q{i}", join(copy_article(rng, texts[i * 20], 0.6, 200))) for i in range(12)]
+    queries = [doc(f"q{i}", join(copy_article(rng, texts[i * 20], 0.6, 200)[0])) for i in range(12)]
     return docs, queries
 
 

@@ -9,7 +9,6 @@ Redis tests start a private ``redis-server`` and are skipped only when it is not
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import random
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from synthetic import copy_article, doc, join, rewrite, sentences
 
 from qualcheck.index import ContainmentIndex, ReuseEngine, TokenStream
 from qualcheck.index.persistent import CorpusIndex, open_index
@@ -39,71 +39,6 @@ ROOT = Path(__file__).parents[1]
 CORPUS = list(load_paths([ROOT / "samples" / "corpus"]).documents)
 ARTICLES = list(load_paths([ROOT / "samples" / "articles"]).documents)
 
-# --- synthetic text (the generator of tests/test_index.py) --------------------------------
-
-_SYLLABLES = "ba ko ri sen tal mo vek lu dra pin or esh gan tu fel zo mar kin do pe".split()
-_FUNCTION = "the of and to a in that is for on said with was as it by at from will be".split()
-
-
-def _vocabulary(n: int = 6000) -> list[str]:
-    rng = random.Random(7)
-    out: set[str] = set()
-    while len(out) < n:
-        out.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(out)
-
-
-VOCAB = _vocabulary()
-WORDS = _FUNCTION + VOCAB
-_fw = [1.0 / (i + 1) for i in range(len(_FUNCTION))]
-_vw = [1.0 / (i + 20) for i in range(len(VOCAB))]
-CUM = list(itertools.accumulate([0.35 * w / sum(_fw) for w in _fw] + [0.65 * w / sum(_vw) for w in _vw]))
-
-
-def sentences(rng: random.Random, n_words: int) -> list[str]:
-    out: list[str] = []
-    total = 0
-    while total < n_words:
-        w = rng.choices(WORDS, cum_weights=CUM, k=rng.randint(8, 24))
-        out.append(w[0].capitalize() + " " + " ".join(w[1:]) + ".")
-        total += len(w)
-    return out
-
-
-def rewrite(rng: random.Random, sents: list[str], every: int = 7) -> list[str]:
-    out = []
-    for s in sents:
-        w = s.rstrip(".").split()
-        for i in range(rng.randint(1, every), len(w), every):
-            w[i] = rng.choice(VOCAB)
-        out.append(" ".join(w) + ".")
-    return out
-
-
-def copy_article(rng: random.Random, source: list[str], share: float, n_words: int) -> list[str]:
-    """Sentences of ``source`` (about ``share`` of ``n_words``) shuffled with new ones."""
-    pool = list(range(len(source)))
-    rng.shuffle(pool)
-    copied: list[int] = []
-    for i in pool:
-        if sum(len(source[j].split()) for j in copied) >= share * n_words:
-            break
-        copied.append(i)
-    copied_words = sum(len(source[j].split()) for j in copied)
-    own = sentences(rng, max(0, n_words - copied_words)) if share < 1 else []
-    art = [source[j] for j in sorted(copied)] + own
-    rng.shuffle(art)
-    return art
-
-
-def join(sents: list[str]) -> str:
-    return "\n\n".join(" ".join(sents[i : i + 3]) for i in range(0, len(sents), 3))
-
-
-def doc(doc_id: str, text: str) -> Document:
-    return Document(doc_id, f"{doc_id}.txt", text)
-
-
 @pytest.fixture(scope="module")
 def pairs() -> tuple[list[Document], list[Document]]:
     """200 (source, article) pairs as in test_index.recall_set: shares 0.2..1.0, a third
@@ -113,7 +48,7 @@ def pairs() -> tuple[list[Document], list[Document]]:
     for p in range(200):
         src = sentences(rng, int(np.exp(rng.uniform(np.log(200), np.log(5000)))))
         share = rng.uniform(0.2, 0.3) if p % 4 == 0 else rng.uniform(0.2, 1.0)
-        art = copy_article(rng, src, share, rng.randint(150, 800))
+        art, _ = copy_article(rng, src, share, rng.randint(150, 800))
         if p % 3 == 0:
             art = rewrite(rng, art)
         sources.append(doc(f"s{p}", join(src)))
@@ -497,7 +432,7 @@ def test_redis_missing_index_and_unreachable_server(redis_url: str) -> None:
 def test_build_and_query_speed(tmp_path: Path) -> None:
     rng = random.Random(9)
     docs = [doc(f"d{i}", join(sentences(rng, rng.randint(300, 900)))) for i in range(400)]
-    queries = [doc(f"q{i}", join(copy_article(rng, sentences(rng, 600), 0.5, 400))) for i in range(20)]
+    queries = [doc(f"q{i}", join(copy_article(rng, sentences(rng, 600), 0.5, 400)[0])) for i in range(20)]
     started = time.perf_counter()
     with build(tmp_path / "speed.qcx", docs) as index:
         build_seconds = time.perf_counter() - started
