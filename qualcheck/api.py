@@ -19,8 +19,8 @@ import pandas as pd
 
 from qualcheck import gitdiff
 from qualcheck.baseline import BaselineResult, apply_baseline, read_baseline
+from qualcheck.boilerplate import Boilerplate, recurring_lines
 from qualcheck.checks.base import CheckContext, DocView
-from qualcheck.checks.furniture import recurring_lines
 from qualcheck.checks.registry import rule_by_name, select_rules
 from qualcheck.checks.runner import run_checks
 from qualcheck.config import Config, ConfigError
@@ -32,7 +32,7 @@ from qualcheck.report import records
 from qualcheck.report.registry import get_writer
 from qualcheck.suppress import apply_suppressions
 from qualcheck.text import tokenize
-from qualcheck.types import Document, Report, ReuseMatch, Severity, Skipped
+from qualcheck.types import ArticleReuse, Document, Report, ReuseMatch, Severity, Skipped
 from qualcheck.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str]
@@ -44,6 +44,7 @@ class AuditReport:
     """What :func:`audit` returns: the records, as pandas DataFrames, and writers.
 
     ``findings`` has one row per finding (the same columns as ``findings.csv``),
+    ``articles`` one row per audited article (combined derived share, METER class, sources),
     ``passages`` one row per reused passage, ``matches`` one row per (article, source),
     ``skipped`` one row per input that was not audited, with the reason.
     """
@@ -67,6 +68,10 @@ class AuditReport:
     @property
     def matches(self) -> pd.DataFrame:
         return pd.DataFrame(records.match_records(self.data), columns=list(records.MATCH_COLUMNS))
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return pd.DataFrame(records.document_records(self.data), columns=list(records.DOCUMENT_COLUMNS))
 
     @property
     def skipped(self) -> pd.DataFrame:
@@ -199,13 +204,20 @@ def audit_documents(
         vocab.add(tokenize(d.text))
     for i, d in enumerate(docs):
         vocab.add(views[i].tokens if views is not None else tokenize(d.text))
+    # Furniture lines recurring across the texts at hand (an index's texts are not re-read):
+    # reported by page-furniture, and no evidence of reuse.
+    furniture = recurring_lines(d.text for d in [*corpus_docs, *docs])
     matches: dict[str, list[ReuseMatch]] = {}
+    articles: list[ArticleReuse] = []
     if any(r.family == "reuse" for r in rules) and docs:
         s = index.settings if index is not None else None
         engine = ReuseEngine(corpus_docs, docs, num_perm=s.num_perm if s else cfg.num_perm,
                              shingle_size=s.shingle_size if s else cfg.shingle_size,
-                             seed=s.seed if s else 1, threshold=cfg.reuse_threshold, external=index)
-        matches = {d.doc_id: engine.matches(d) for d in docs}
+                             seed=s.seed if s else 1, threshold=cfg.reuse_threshold, external=index,
+                             boilerplate=Boilerplate(furniture))
+        for d in docs:
+            matches[d.doc_id], summary = engine.reuse(d)
+            articles.append(summary)
     corpus_size = len(corpus_docs) + (len(index) if index is not None else 0)
     known = {d.doc_id for d in [*corpus_docs, *docs]}
     wanted = sorted({m.source_id for ms in matches.values() for m in ms} - known)
@@ -214,7 +226,7 @@ def audit_documents(
     everything = {d.doc_id: d for d in [*corpus_docs, *docs]}
     ctx = CheckContext(cfg, vocab, matches, {k: d.path for k, d in everything.items()},
                        {k: d.meta["date"] for k, d in everything.items() if d.meta.get("date")},
-                       recurring_lines(d.text for d in everything.values()))
+                       furniture)
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
         docs = [d for d in docs if gitdiff.is_changed(changes, d.path)]
     by_id = {v.doc.doc_id: v for v in views} if views is not None else {}
@@ -231,12 +243,14 @@ def audit_documents(
         outcome = apply_baseline(findings, docs, [e for e in read_baseline(cfg.baseline)
                                                   if e.get("path") in reported])
     all_matches = tuple(m for d in docs for m in matches.get(d.doc_id, []))
+    reported_ids = {d.doc_id for d in docs}
     source_ids = {m.source_id for m in all_matches}
     report = Report(
         documents=tuple(docs),
         findings=tuple(sorted(outcome.findings, key=lambda f: (f.path, f.doc_id, f.start, f.end, f.code))),
         passages=tuple(p for m in all_matches for p in m.passages),
         matches=all_matches,
+        articles=tuple(a for a in articles if a.doc_id in reported_ids),
         sources=tuple(d for d in corpus_docs if d.doc_id in source_ids),
         skipped=tuple([*skipped, *run.failures]),
         corpus_size=corpus_size,

@@ -129,6 +129,29 @@ class ReuseMatch:
     verbatim_words: int = 0  # article words copied as is
     rewritten_words: int = 0  # article words inside passages, edited
     new_words: int = 0  # article words outside every passage: the writer's own
+    derivation: str = ""  # METER class of the pair: wholly-derived or partially-derived
+
+
+@dataclass(frozen=True)
+class ArticleReuse:
+    """How much of one article came from the corpus, all its sources together.
+
+    Each article word is counted once however many sources contain it (a release quoted by
+    the wire copy the article also used), so ``derived_share`` never exceeds 1 and
+    ``verbatim_words + rewritten_words + new_words`` is the article's word count.
+    ``derivation`` follows the METER corpus's classes: ``wholly-derived``,
+    ``partially-derived`` or ``not-derived``; ``sources`` lists source ids, largest share first.
+    """
+
+    doc_id: str
+    path: str
+    words: int
+    derived_share: float
+    verbatim_words: int
+    rewritten_words: int
+    new_words: int
+    derivation: str
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,7 @@ class Report:
     findings: tuple[Finding, ...]
     passages: tuple[Passage, ...] = ()
     matches: tuple[ReuseMatch, ...] = ()
+    articles: tuple[ArticleReuse, ...] = ()  # one per audited document, in document order
     sources: tuple[Document, ...] = ()  # corpus documents that some match refers to
     skipped: tuple[Skipped, ...] = ()
     corpus_size: int = 0

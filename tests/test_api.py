@@ -219,9 +219,9 @@ def test_broken_files_are_skipped_with_reasons(report: AuditReport) -> None:
 # --- writers -------------------------------------------------------------------------
 
 
-def test_to_csv_writes_three_tables(report: AuditReport, tmp_path: Path) -> None:
+def test_to_csv_writes_four_tables(report: AuditReport, tmp_path: Path) -> None:
     written = report.to_csv(tmp_path / "out")
-    assert sorted(p.name for p in written) == ["findings.csv", "passages.csv", "skipped.csv"]
+    assert sorted(p.name for p in written) == ["articles.csv", "findings.csv", "passages.csv", "skipped.csv"]
     with open(tmp_path / "out" / "findings.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == FINDING_COLUMNS

@@ -57,7 +57,7 @@ def test_audit_of_the_demo_exits_1_for_error_findings(demo_run: tuple[Result, Pa
 def test_audit_writes_csv_and_html_by_default(demo_run: tuple[Result, Path]) -> None:
     _, out = demo_run
     written = sorted(p.name for p in out.iterdir())
-    assert written == ["findings.csv", "passages.csv", "report.html", "skipped.csv"]
+    assert written == ["articles.csv", "findings.csv", "passages.csv", "report.html", "skipped.csv"]
     findings = (out / "findings.csv").read_text(encoding="utf-8")
     assert findings.splitlines()[0] == (
         "path,doc_id,rule,code,severity,line,column,start,end,text,suggestion,message,score,source")

@@ -17,6 +17,7 @@ from qualcheck.report import (
     SKIPPED_COLUMNS,
     WRITERS,
     Writer,
+    document_records,
     finding_records,
     get_writer,
     passage_records,
@@ -139,7 +140,7 @@ def test_records_importable_without_jinja2() -> None:
 
 def test_csv_headers_and_values(report: Report, tmp_path: Path) -> None:
     paths = get_writer("csv").write(report, tmp_path)
-    assert [p.name for p in paths] == ["findings.csv", "passages.csv", "skipped.csv"]
+    assert [p.name for p in paths] == ["findings.csv", "articles.csv", "passages.csv", "skipped.csv"]
     header, rows = _read_csv(tmp_path / "findings.csv")
     assert tuple(header) == FINDING_COLUMNS
     typo = rows[0]
@@ -196,7 +197,8 @@ def test_json_round_trip(report: Report, tmp_path: Path) -> None:
     raw = path.read_text(encoding="utf-8")
     assert "Zoë" in raw  # ensure_ascii=False
     data = json.loads(raw)
-    assert list(data) == sorted(["summary", "findings", "passages", "matches", "skipped"])
+    assert list(data) == sorted(["summary", "findings", "articles", "passages", "matches", "skipped"])
+    assert data["articles"] == document_records(report)
     assert data["findings"] == finding_records(report)
     assert data["passages"] == passage_records(report)
     assert data["skipped"] == skipped_records(report)
@@ -312,7 +314,7 @@ def test_writers_create_out_dir_and_leave_no_temp_files(
     out = tmp_path / "deep" / "out"
     written = [p for w in WRITERS.values() for p in w.write(report, out)]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)
-    assert len(written) == 11 and _no_temp_files(tmp_path)
+    assert len(written) == 12 and _no_temp_files(tmp_path)
 
 
 def test_atomic_write_failure_keeps_old_file(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ Cost: numpy membership tests, then Python work proportional to the shared words;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -64,6 +64,9 @@ class Alignment:
     source words covered by passages / source words; ``jaccard``: exact word-shingle
     Jaccard of the two texts. ``verbatim_words`` (in copied runs) + ``rewritten_words``
     (inside passages but edited) + ``new_words`` (outside passages) = article words.
+    ``word_kinds`` has one value per article word: ``NEW``, ``REWRITTEN``, ``VERBATIM``
+    or ``IGNORED`` (boilerplate, counted nowhere), so alignments against several sources
+    combine word by word without counting a word twice (:func:`combine_kinds`).
     """
 
     article_share: float
@@ -73,6 +76,18 @@ class Alignment:
     verbatim_words: int
     rewritten_words: int
     new_words: int
+    word_kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8), compare=False, repr=False)
+
+
+NEW, REWRITTEN, VERBATIM, IGNORED = 0, 1, 2, 3  # Alignment.word_kinds values
+
+
+def combine_kinds(kinds: list[np.ndarray]) -> np.ndarray:
+    """Per-word kinds of one article aligned to several sources: the best per word.
+
+    A word copied verbatim from any source is verbatim; else rewritten in any is rewritten.
+    """
+    return np.maximum.reduce(kinds) if len(kinds) > 1 else kinds[0].copy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +100,7 @@ class _Span:
     source_end: int
     verbatim: int
     matched: int
+    runs: tuple[tuple[int, int], ...]  # (article start, length) of the copied runs
 
 
 def _runs(a: list[int], s: list[int], ka: np.ndarray, ks: np.ndarray) -> list[tuple[int, int, int]]:
@@ -165,7 +181,8 @@ def _spans(a: list[int], s: list[int], runs: list[tuple[int, int, int]]) -> list
                 ops = Indel.opcodes(a[ga[0] : ga[1]], s[gs[0] : gs[1]])
                 matched += sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
         if matched >= MIN_PASSAGE_WORDS:
-            spans.append(_Span(first[0], end, first[1], source_end, verbatim, matched))
+            runs = tuple((r[0], r[2]) for r in chain)
+            spans.append(_Span(first[0], end, first[1], source_end, verbatim, matched, runs))
         chain.clear()
 
     for idx, run in enumerate(runs):
@@ -219,32 +236,48 @@ def align(
     article_tokens: TokenStream | None = None,
     source_tokens: TokenStream | None = None,
     shingle_size: int = JACCARD_K,
+    ignore: np.ndarray | None = None,
 ) -> Alignment:
     """Align ``article`` against ``source`` (pass cached token streams to skip tokenising).
 
-    ``shingle_size`` is the word shingle size of the reported Jaccard.
+    ``shingle_size`` is the word shingle size of the reported Jaccard. ``ignore``: one
+    bool per article word, True for boilerplate that is no evidence of reuse; those words
+    never match, and are left out of the article's word counts and shares.
     """
     at = article_tokens if article_tokens is not None else TokenStream.of(article.text)
     st = source_tokens if source_tokens is not None else TokenStream.of(source.text)
     n, m = len(at), len(st)
     jac = exact_jaccard(at, st, shingle_size) if n and m else 0.0
     spans: list[_Span] = []
+    hashes = at.hashes
+    if ignore is not None and ignore.any():
+        # Values no word hash takes (the top bit pattern plus position): they match nothing.
+        hashes = np.where(ignore, np.uint64(0xFFFF_FFFF_0000_0000) + np.arange(n, dtype=np.uint64), hashes)
     if n >= ANCHOR_K and m >= ANCHOR_K:
-        a, s = at.hashes.tolist(), st.hashes.tolist()
-        runs = _runs(a, s, kgram_hashes(at.hashes, ANCHOR_K), kgram_hashes(st.hashes, ANCHOR_K))
+        a, s = hashes.tolist(), st.hashes.tolist()
+        ka = kgram_hashes(hashes, ANCHOR_K)
+        runs = _runs(a, s, ka, kgram_hashes(st.hashes, ANCHOR_K))
         spans = _spans(a, s, _claim(runs, n))
     passages = tuple(_passage(article, source, at, st, sp) for sp in spans)
-    inside = sum(sp.end - sp.start for sp in spans)
-    verbatim = sum(sp.verbatim for sp in spans)
+    kinds = np.zeros(n, dtype=np.uint8)
     covered = np.zeros(m, dtype=bool)
     for sp in spans:
         covered[sp.source_start : sp.source_end] = True
+        kinds[sp.start : sp.end] = REWRITTEN
+        for start, length in sp.runs:
+            kinds[start : start + length] = VERBATIM
+    if ignore is not None:
+        kinds[ignore] = IGNORED
+    counts = np.bincount(kinds, minlength=4)
+    verbatim, inside = int(counts[VERBATIM]), int(counts[VERBATIM] + counts[REWRITTEN])
+    words = n - int(counts[IGNORED])
     return Alignment(
-        article_share=inside / n if n else 0.0,
+        article_share=inside / words if words else 0.0,
         source_share=float(covered.sum()) / m if m else 0.0,
         jaccard=jac,
         passages=passages,
         verbatim_words=verbatim,
         rewritten_words=inside - verbatim,
-        new_words=n - inside,
+        new_words=words - inside,
+        word_kinds=kinds,
     )

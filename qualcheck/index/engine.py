@@ -13,13 +13,24 @@ Pipeline per article:
 3. verification: exact alignment (:mod:`.align`), kept when ``article_share >= min_share``;
 4. label by the module constants below; sorted by article share, highest first.
 
+Boilerplate (``boilerplate=``, :class:`qualcheck.boilerplate.Boilerplate`): article words
+on furniture lines (footers, share buttons, wire credits recurring across the corpus) are
+no evidence of reuse; they never match and are left out of the shares.
+
+METER classes (Gaizauskas et al., the METER corpus of press-agency reuse): a pair is
+``wholly-derived`` when at least ``WHOLLY_DERIVED`` of the article comes from the source,
+``partially-derived`` from ``min_share`` up, and an article with no match is
+``not-derived``. :meth:`ReuseEngine.reuse` also sums an article's sources word by word
+(:class:`qualcheck.types.ArticleReuse`), so text that two sources share counts once.
+
 Persistent corpus: ``ReuseEngine.from_index(index, audited)`` keeps only the audited
 articles in memory and takes corpus candidates from a
 :class:`qualcheck.index.persistent.CorpusIndex` (same search threshold, same exact prefilter,
 same alignment), so its matches equal those of ``ReuseEngine(corpus, audited)``.
 
 An article built from a release and wire copy lists both; when the wire copy itself
-copies the release, the same passage is attributed to both (each match is independent).
+copies the release, the same passage is attributed to both matches (each match is
+independent), and counted once in the article's combined share.
 
 Shingle size 3: a light rewrite (one word changed every ~7) keeps ~4/7 of an article's
 3-shingles but only ~2/7 of its 5-shingles, and candidate search only sees shingles.
@@ -45,15 +56,17 @@ from typing import Any, Protocol
 import numpy as np
 from datasketch import LeanMinHash
 
-from qualcheck.index.align import Alignment, align
+from qualcheck.boilerplate import Boilerplate
+from qualcheck.index.align import IGNORED, NEW, REWRITTEN, VERBATIM, Alignment, align, combine_kinds
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, RECALL_MARGIN, ContainmentIndex, containment
 from qualcheck.index.shingles import TokenStream
 from qualcheck.index.signatures import DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE, Signer
-from qualcheck.types import Document, ReuseMatch
+from qualcheck.types import ArticleReuse, Document, ReuseMatch
 
 DUPLICATE_SHARE = 0.8  # "duplicate": article_share >= this ...
 DUPLICATE_JACCARD = 0.7  # ... and word-shingle Jaccard >= this (the two texts are near equal)
 REWRITE_SHARE = 0.5  # "rewrite": at least half of the article comes from the source
+WHOLLY_DERIVED = 0.8  # METER "wholly derived": this share of the article or more
 # "partial-reuse": article_share >= min_share (default: the search threshold, 0.2)
 # Token streams kept for alignment, in words (24 bytes each: ~120 MB); beyond it the least
 # recently used documents are re-tokenised when aligned again.
@@ -69,6 +82,13 @@ def label_for(article_share: float, jaccard: float, min_share: float = DEFAULT_T
     if article_share >= min_share:
         return "partial-reuse"
     return None
+
+
+def derivation_for(article_share: float, min_share: float = DEFAULT_THRESHOLD) -> str:
+    """METER class of an article share: wholly-, partially- or not-derived."""
+    if article_share >= WHOLLY_DERIVED:
+        return "wholly-derived"
+    return "partially-derived" if article_share >= min_share else "not-derived"
 
 
 @dataclass
@@ -116,7 +136,8 @@ class ReuseEngine:
     ``threshold``: shingle containment the candidate search must catch (0..1];
     ``min_share``: verified article share for a match to be reported (default ``threshold``);
     ``num_perm``/``shingle_size``/``seed``: the MinHash signatures (see :class:`Signer`);
-    ``external``: a further corpus searched in place (see :meth:`from_index`).
+    ``external``: a further corpus searched in place (see :meth:`from_index`);
+    ``boilerplate``: furniture lines kept out of the evidence (see the module docstring).
     """
 
     def __init__(
@@ -130,6 +151,7 @@ class ReuseEngine:
         min_share: float | None = None,
         seed: int = 1,
         external: CorpusSource | None = None,
+        boilerplate: Boilerplate | None = None,
     ) -> None:
         if min_share is not None and not 0.0 < min_share <= 1.0:
             raise ValueError(f"min_share must be in (0, 1], got {min_share!r}")
@@ -140,6 +162,7 @@ class ReuseEngine:
         self.index = ContainmentIndex(threshold, num_perm, recall_margin=RECALL_MARGIN)
         self.stats = EngineStats()
         self.external = external
+        self.boilerplate = boilerplate
         self._tokens: OrderedDict[int | str, TokenStream] = OrderedDict()  # str: external doc_id
         self._sources: dict[str, Document] = {}  # external documents whose tokens are cached
         self._cached_words = 0
@@ -162,6 +185,7 @@ class ReuseEngine:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         min_share: float | None = None,
+        boilerplate: Boilerplate | None = None,
     ) -> ReuseEngine:
         """An engine whose corpus stays in ``index`` (a persistent ``CorpusIndex``).
 
@@ -174,7 +198,7 @@ class ReuseEngine:
         s = index.settings
         return cls(
             (), audited, num_perm=s.num_perm, shingle_size=s.shingle_size, seed=s.seed,
-            threshold=threshold, min_share=min_share, external=index,
+            threshold=threshold, min_share=min_share, external=index, boilerplate=boilerplate,
         )
 
     def _entry(self, doc: Document, tokens: TokenStream) -> _Entry:
@@ -244,17 +268,32 @@ class ReuseEngine:
         """Exact alignment of ``doc`` against ``source`` with this engine's shingle size."""
         return align(doc, source, shingle_size=self.signer.shingle_size)
 
+    def _ignored(self, doc: Document, tokens: TokenStream) -> np.ndarray | None:
+        """One bool per word of ``doc``: True on its boilerplate lines."""
+        if self.boilerplate is None:
+            return None
+        spans = self.boilerplate.spans(doc.text)
+        if not spans:
+            return None
+        mask = np.zeros(len(tokens), dtype=bool)
+        starts = tokens.offsets[:, 0]
+        for start, end in spans:
+            mask[np.searchsorted(starts, start) : np.searchsorted(starts, end)] = True
+        return mask
+
     def _verify(
-        self, doc: Document, tokens: TokenStream, source: Document, source_tokens: TokenStream
-    ) -> ReuseMatch | None:
+        self, doc: Document, tokens: TokenStream, source: Document, source_tokens: TokenStream,
+        ignore: np.ndarray | None,
+    ) -> tuple[ReuseMatch, Alignment] | None:
         """Align ``doc`` with one candidate that passed the containment prefilter; label it."""
         self.stats.checked += 1
         k = self.signer.shingle_size
-        al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, shingle_size=k)
+        al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, shingle_size=k,
+                   ignore=ignore)
         label = label_for(al.article_share, al.jaccard, self.min_share)
         if label is None:
             return None
-        return ReuseMatch(
+        match = ReuseMatch(
             doc_id=doc.doc_id,
             source_id=source.doc_id,
             article_share=al.article_share,
@@ -265,31 +304,61 @@ class ReuseEngine:
             verbatim_words=al.verbatim_words,
             rewritten_words=al.rewritten_words,
             new_words=al.new_words,
+            derivation=derivation_for(al.article_share, self.min_share),
         )
+        return match, al
 
     def matches(self, doc: Document) -> list[ReuseMatch]:
         """Verified sources of ``doc``, highest article share first (ties: by source id)."""
+        return self.reuse(doc)[0]
+
+    def reuse(self, doc: Document) -> tuple[list[ReuseMatch], ArticleReuse]:
+        """:meth:`matches` of ``doc`` and its combined reuse over all those sources."""
         started = time.perf_counter()
         key, entry, tokens = self._lookup(doc)
         found = self.index.query(entry.signature, len(entry.shingles), exclude=key)
         self.stats.queries += 1
         self.stats.candidates += len(found)
-        verified: list[ReuseMatch | None] = []
+        ignore = self._ignored(doc, tokens)
+        verified: list[tuple[ReuseMatch, Alignment] | None] = []
         for k in found:
             source = self._entries[k]
             if source.doc.doc_id == doc.doc_id:
                 continue
             if containment(entry.shingles, source.shingles) < self.index.search_threshold:
                 continue
-            verified.append(self._verify(doc, tokens, source.doc, self._tokens_of(k)))
+            verified.append(self._verify(doc, tokens, source.doc, self._tokens_of(k), ignore))
         external = self._external_sources(doc, entry)
         self.stats.candidates += len(external)
-        verified.extend(self._verify(doc, tokens, source, stream) for source, stream in external)
-        result = [m for m in verified if m is not None]
-        result.sort(key=lambda m: (-m.article_share, m.source_id))
+        verified.extend(self._verify(doc, tokens, source, stream, ignore) for source, stream in external)
+        kept = [v for v in verified if v is not None]
+        kept.sort(key=lambda v: (-v[0].article_share, v[0].source_id))
+        result = [m for m, _ in kept]
         self.stats.matches += len(result)
         self.stats.query_seconds += time.perf_counter() - started
-        return result
+        return result, self._summary(doc, tokens, ignore, kept)
+
+    def _summary(
+        self, doc: Document, tokens: TokenStream, ignore: np.ndarray | None,
+        kept: list[tuple[ReuseMatch, Alignment]],
+    ) -> ArticleReuse:
+        if kept:
+            kinds = combine_kinds([al.word_kinds for _, al in kept])
+        else:
+            kinds = np.zeros(len(tokens), dtype=np.uint8)
+            if ignore is not None:
+                kinds[ignore] = IGNORED
+        counts = np.bincount(kinds, minlength=4)
+        words = len(tokens) - int(counts[IGNORED])
+        derived = int(counts[VERBATIM] + counts[REWRITTEN])
+        share = derived / words if words else 0.0
+        return ArticleReuse(
+            doc_id=doc.doc_id, path=doc.path, words=words, derived_share=share,
+            verbatim_words=int(counts[VERBATIM]), rewritten_words=int(counts[REWRITTEN]),
+            new_words=int(counts[NEW]),
+            derivation=derivation_for(share, self.min_share) if kept else "not-derived",
+            sources=tuple(m.source_id for m, _ in kept),
+        )
 
     def all_matches(self, docs: Sequence[Document]) -> Iterator[tuple[Document, list[ReuseMatch]]]:
         """``(doc, matches(doc))`` for each document, in order."""

@@ -1,4 +1,4 @@
-"""CSV output: ``findings.csv``, ``passages.csv`` and ``skipped.csv``.
+"""CSV output: ``findings.csv``, ``articles.csv``, ``passages.csv`` and ``skipped.csv``.
 
 The columns are the shared schema of :mod:`qualcheck.report.records`, so the CSVs line
 up with the JSON and the DataFrames. Because editors open these files in spreadsheets,
@@ -17,11 +17,13 @@ from typing import Any, TextIO
 
 from qualcheck.report.base import atomic_write, ensure_dir
 from qualcheck.report.records import (
+    DOCUMENT_COLUMNS,
     FINDING_COLUMNS,
     NUMERIC_COLUMNS,
     PASSAGE_COLUMNS,
     SKIPPED_COLUMNS,
     Record,
+    document_records,
     finding_records,
     passage_records,
     skipped_records,
@@ -34,6 +36,7 @@ FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 #: (file name, columns, record builder) for each table this writer emits.
 TABLES: tuple[tuple[str, Sequence[str], Callable[[Report], list[Record]]], ...] = (
     ("findings.csv", FINDING_COLUMNS, finding_records),
+    ("articles.csv", DOCUMENT_COLUMNS, document_records),
     ("passages.csv", PASSAGE_COLUMNS, passage_records),
     ("skipped.csv", SKIPPED_COLUMNS, skipped_records),
 )
@@ -63,12 +66,12 @@ def write_table(handle: TextIO, columns: Sequence[str], records: list[Record]) -
 
 
 class CsvWriter:
-    """Writes one UTF-8 CSV per table (findings, passages, skipped)."""
+    """Writes one UTF-8 CSV per table (findings, articles, passages, skipped)."""
 
     name = "csv"
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
-        """Write the three CSVs atomically and return their paths."""
+        """Write the CSVs atomically and return their paths."""
         directory = ensure_dir(out_dir)
         written: list[Path] = []
         for filename, columns, build in TABLES:

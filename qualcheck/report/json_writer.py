@@ -14,6 +14,7 @@ from typing import Any
 
 from qualcheck.report.base import atomic_write_text, ensure_dir, json_safe
 from qualcheck.report.records import (
+    document_records,
     finding_records,
     match_records,
     passage_records,
@@ -24,10 +25,11 @@ from qualcheck.types import Report
 
 
 def report_payload(report: Report) -> dict[str, Any]:
-    """The JSON document as Python data: summary, findings, passages, matches, skipped."""
+    """The JSON document as Python data: summary, findings, articles, passages, matches, skipped."""
     return {
         "summary": summary(report),
         "findings": finding_records(report),
+        "articles": document_records(report),
         "passages": passage_records(report),
         "matches": match_records(report),
         "skipped": skipped_records(report),

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from qualcheck.types import Finding, Passage, Report, ReuseMatch, Severity, Skipped
+from qualcheck.types import ArticleReuse, Finding, Passage, Report, ReuseMatch, Severity, Skipped
 
 Record = dict[str, Any]
 
@@ -32,16 +32,19 @@ PASSAGE_COLUMNS: tuple[str, ...] = (
 SKIPPED_COLUMNS: tuple[str, ...] = ("path", "reason")
 MATCH_COLUMNS: tuple[str, ...] = (
     "doc_id", "source_id", "article_share", "source_share", "jaccard", "label", "passage_count",
-    "verbatim_words", "rewritten_words", "new_words",
+    "verbatim_words", "rewritten_words", "new_words", "derivation",
 )  # fmt: skip
-DOCUMENT_COLUMNS: tuple[str, ...] = ("path", "doc_id", "title", "share", "top_source", "findings")
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "path", "doc_id", "title", "words", "derived_share", "derivation", "verbatim_words",
+    "rewritten_words", "new_words", "sources", "share", "top_source", "findings",
+)  # fmt: skip
 
 #: Columns that hold numbers (or None); writers must never text-escape these.
 NUMERIC_COLUMNS: frozenset[str] = frozenset(
     {
         "line", "column", "start", "end", "score", "source_start", "source_end", "tokens",
         "matched_tokens", "article_share", "source_share", "jaccard", "passage_count", "share",
-        "findings", "verbatim_words", "rewritten_words", "new_words",
+        "findings", "verbatim_words", "rewritten_words", "new_words", "words", "derived_share",
     }
 )  # fmt: skip
 
@@ -132,21 +135,32 @@ def top_match(matches: Iterable[ReuseMatch]) -> ReuseMatch | None:
 
 
 def document_records(report: Report) -> list[Record]:
-    """One row per audited article: derived reuse share, top source, finding count.
+    """One row per audited article: how much is derived, from what, and its findings.
 
-    ``share`` is the largest ``article_share`` over the article's matches (None when no
-    source matched); ``top_source`` is that match's ``source_id``.
+    ``derived_share`` and the word counts sum all the article's sources, each word once
+    (from ``report.articles``; None when reuse was not checked); ``derivation`` is the
+    METER class; ``sources`` the source ids joined by ``;``. ``share`` is the largest
+    single-source ``article_share`` (None when no source matched), from ``top_source``.
     """
     counts = Counter(f.doc_id for f in report.findings)
     matches = group_by_doc(report.matches)
+    articles: dict[str, ArticleReuse] = {a.doc_id: a for a in report.articles}
     rows: list[Record] = []
     for doc in report.documents:
         best = top_match(matches.get(doc.doc_id, ()))
+        art = articles.get(doc.doc_id)
         rows.append(
             {
                 "path": doc.path,
                 "doc_id": doc.doc_id,
                 "title": doc.title,
+                "words": art.words if art else None,
+                "derived_share": art.derived_share if art else None,
+                "derivation": art.derivation if art else "",
+                "verbatim_words": art.verbatim_words if art else None,
+                "rewritten_words": art.rewritten_words if art else None,
+                "new_words": art.new_words if art else None,
+                "sources": ";".join(art.sources) if art else "",
                 "share": best.article_share if best else None,
                 "top_source": best.source_id if best else "",
                 "findings": counts.get(doc.doc_id, 0),
