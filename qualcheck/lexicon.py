@@ -143,6 +143,7 @@ def _stems(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 18)
 def is_english(word: str) -> bool:
     """True when ``word`` (lower case) or a regular inflection of it is in the English list.
 

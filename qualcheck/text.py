@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Order matters: the first alternative that matches at a position wins.
 _TOKEN_RE = re.compile(
@@ -60,9 +61,13 @@ class Token:
         return normalize_word(self.text)
 
 
+@lru_cache(maxsize=1 << 18)  # news vocabulary repeats: NFKC once per distinct form
 def normalize_word(word: str) -> str:
     """Fold case, apostrophes and compatibility forms: the key two spellings share."""
     return unicodedata.normalize("NFKC", word).replace("\u2019", "'").casefold()
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _kind(match: re.Match[str]) -> str:
@@ -70,11 +75,11 @@ def _kind(match: re.Match[str]) -> str:
     if kind != "word":
         return kind
     value = match.group()
+    if value.isalpha():
+        return "word"
     if value[0].isdigit():
         return "number"
-    if any(c.isdigit() for c in value):
-        return "mixed"
-    return "word"
+    return "mixed" if _DIGIT.search(value) else "word"
 
 
 def _headline_lines(text: str) -> list[tuple[int, int]]:

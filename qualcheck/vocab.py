@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qualcheck.text import Token, normalize_word, tokenize
 from qualcheck.types import Document
@@ -24,6 +25,7 @@ from qualcheck.types import Document
 _POSSESSIVES = ("'s", "\u2019s", "s'", "s\u2019")
 
 
+@lru_cache(maxsize=1 << 18)
 def base_form(word: str) -> str:
     """The word without a possessive ending: "SM's" -> "SM", "Lee's" -> "Lee"."""
     for suffix in _POSSESSIVES:
@@ -68,7 +70,10 @@ class Vocabulary:
             seen_forms.add(form)
             seen_norms.add(norm)
             if not t.sentence_start and not t.headline:
-                self.casing.setdefault(norm, Counter())[form] += 1
+                votes = self.casing.get(norm)
+                if votes is None:
+                    votes = self.casing[norm] = Counter()
+                votes[form] += 1
         self.form_docs.update(seen_forms)
         self.norm_docs.update(seen_norms)
         self.documents += 1

@@ -12,8 +12,10 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from qualcheck.config import Config
+from qualcheck.lexicon import NeighborIndex
 from qualcheck.text import LineIndex, Token, tokenize
 from qualcheck.types import Document, Finding, ReuseMatch, Severity
 from qualcheck.vocab import Vocabulary, word_tokens
@@ -39,6 +41,7 @@ class DocView:
 
     doc: Document
     tokens: list[Token] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)  # per-document results rules share
 
     @classmethod
     def of(cls, doc: Document) -> DocView:
@@ -76,6 +79,12 @@ class CheckContext:
     def is_known(self, norm: str) -> bool:
         """A word the house uses often enough that it is not a slip, or one accepted in config."""
         return self.vocab.norm_count(norm) >= self.config.corpus_min_count or norm in self.accepted
+
+    @cached_property
+    def common_words(self) -> NeighborIndex:
+        """Edit-distance index of the words the corpus uses often (built once per audit)."""
+        n = self.config.corpus_min_count
+        return NeighborIndex(frozenset(w for w, c in self.vocab.norms.items() if c >= n))
 
     @cached_property
     def accepted(self) -> frozenset[str]:

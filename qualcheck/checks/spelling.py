@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from functools import lru_cache
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
 from qualcheck.checks.house import is_distinct
 from qualcheck.lexicon import (
-    NeighborIndex,
     english_words,
     is_english,
     known_misspellings,
@@ -34,7 +32,8 @@ def is_inflection(a: str, b: str) -> bool:
 
 
 def _marked_sic(view: DocView, t: Token) -> bool:
-    return view.doc.text[t.end : t.end + 8].lstrip().lower().startswith("[sic]")
+    text = view.doc.text
+    return "[sic]" in text.lower() and text[t.end : t.end + 8].lstrip().lower().startswith("[sic]")
 
 
 def _parts(view: DocView) -> Iterator[Token]:
@@ -58,29 +57,33 @@ def _parts(view: DocView) -> Iterator[Token]:
             offset += len(part) + 1
 
 
-def candidate_words(view: DocView, ctx: CheckContext) -> Iterator[tuple[Token, str, str]]:
-    """(token, surface form without possessive, case-folded key) for every checkable word."""
-    for t in _parts(view):
-        if _marked_sic(view, t):
-            continue
-        form = base_form(t.text)
-        norm = normalize_word(form)
-        if "'" in norm or len(norm) < 3 or norm in ctx.accepted:  # contractions: "don't"
-            continue
-        if len(form) > 1 and form.isupper():
-            continue  # acronyms: KAIST, AESPA
-        yield t, form, norm
+def candidate_words(view: DocView, ctx: CheckContext) -> list[tuple[Token, str, str]]:
+    """(token, surface form without possessive, case-folded key) for every checkable word.
 
-
-@lru_cache(maxsize=8)
-def _corpus_index(words: frozenset[str]) -> NeighborIndex:
-    return NeighborIndex(words)
+    Computed once per document and shared by the spelling rules.
+    """
+    cached: list[tuple[Token, str, str]] | None = view.memo.get("candidate_words")
+    if cached is None:
+        cached = []
+        sic = "[sic]" in view.doc.text.lower()
+        for t in _parts(view):
+            if sic and _marked_sic(view, t):
+                continue
+            form = base_form(t.text)
+            norm = normalize_word(form)
+            if "'" in norm or len(norm) < 3:  # contractions: "don't"
+                continue
+            if len(form) > 1 and form.isupper():
+                continue  # acronyms: KAIST, AESPA
+            cached.append((t, form, norm))
+        view.memo["candidate_words"] = cached
+    accepted = ctx.accepted
+    return [c for c in cached if c[2] not in accepted] if accepted else cached
 
 
 def corpus_neighbors(ctx: CheckContext, norm: str, max_distance: int) -> list[tuple[str, int]]:
     """Words the corpus uses often (at least ``corpus_min_count`` times) near ``norm``."""
-    common = frozenset(w for w, n in ctx.vocab.norms.items() if n >= ctx.config.corpus_min_count)
-    return _corpus_index(common).lookup(norm, max_distance)
+    return ctx.common_words.lookup(norm, max_distance)
 
 
 _GLUE_WORDS = frozenset("the a an of to in on at for and or but is was by with from as that this".split())
