@@ -78,15 +78,17 @@ PAYLOADS = [
 NAME_PAYLOADS = [p for p in PAYLOADS if "/" not in p and len(p.encode()) < 200]
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "section", "h2", "ul", "li", "b",
                  "a", "h3", "table", "thead", "tr", "th", "tbody", "td", "div", "p", "label", "select",
-                 "option", "article", "h4", "mark", "span", "script"}  # fmt: skip
+                 "option", "article", "h4", "mark", "span", "script", "input", "button",
+                 "svg", "g", "rect", "line", "text"}  # fmt: skip  (svg...text: the inline charts)
 SHARED = (
     "The regional transit authority announced on Tuesday that the new eastern tram line will open to "
     "passengers in the spring after three years of construction, with trains running every six minutes "
     "at peak hours and a connection to the central station, the airport and the university campus, "
     "according to a statement released by the authority and its contractors."
 )
-REPORT_FILES = {"findings.csv", "passages.csv", "skipped.csv", "report.html", "report.json", "findings.jsonl",
-                "report.sarif", "github-annotations.txt", "github-summary.md", "junit.xml", "findings.txt"}
+REPORT_FILES = {"findings.csv", "articles.csv", "passages.csv", "skipped.csv", "report.html", "report.json",
+                "findings.jsonl", "report.sarif", "github-annotations.txt", "github-summary.md", "junit.xml",
+                "findings.txt"}
 
 
 def write(path: Path, content: str | bytes) -> Path:
@@ -110,11 +112,14 @@ class Page(HTMLParser):
         self.body_text: list[str] = []  # inside them
         self._stack: list[str] = []
         self._in_text_box = 0
+        self.svg_titles = 0  # <title> inside inline SVG (chart labels), not the page's title
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
         if tag == "script":
             self.scripts.append("")
+        if tag == "title" and "svg" in self._stack:
+            self.svg_titles += 1
         box = tag == "div" and "text" in (dict(attrs).get("class") or "").split()
         if tag not in ("meta", "br"):
             self._stack.append("box" if box else tag)
@@ -147,7 +152,8 @@ def assert_only_template_markup(html: str) -> Page:
     names = [t for t, _ in page.tags]
     assert set(names) <= TEMPLATE_TAGS, set(names) - TEMPLATE_TAGS
     for single in ("html", "head", "body", "title", "style", "script", "h1"):
-        assert names.count(single) == 1, (single, names.count(single))
+        extra = page.svg_titles if single == "title" else 0
+        assert names.count(single) - extra == 1, (single, names.count(single))
     assert not page.comments, page.comments[:3]
     for tag, attrs in page.tags:
         for name, value in attrs:
@@ -446,7 +452,7 @@ def test_report_with_100000_findings_renders_capped(tmp_path: Path) -> None:
     assert html.count(note) == 2
     assert html.count('class="finding-row"') == 2 * MAX_FINDINGS_PER_ARTICLE
     assert "<b>100000</b>findings" in html  # the summary still counts all
-    (csv_path, _, _) = WRITERS["csv"].write(report, tmp_path)
+    (csv_path, *_) = WRITERS["csv"].write(report, tmp_path)
     with csv_path.open(newline="", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.reader(fh)) == 100_001  # all of them in the CSV
     small = render(_huge_report(findings=2 * MAX_FINDINGS_PER_ARTICLE))

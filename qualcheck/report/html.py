@@ -1,8 +1,11 @@
 """HTML output: one self-contained ``report.html`` (inline CSS/JS, no network).
 
 Rendering is split in two: :mod:`qualcheck.report.html_view` turns the report into plain
-view data (segments cut at finding/passage offsets), and ``templates/report.html`` prints
-it. The jinja2 environment has autoescaping on for everything and nothing is ever marked
+view data (segments cut at finding/passage offsets, word-level reuse marks from
+:mod:`~qualcheck.report.html_reuse`, summary rows and chart geometry from
+:mod:`~qualcheck.report.html_summary`), and ``templates/report.html`` prints it; the charts
+are inline SVG drawn there, and the one script only sorts and filters, so the page reads
+in full without it. The jinja2 environment has autoescaping on for everything and nothing is ever marked
 safe, so hostile article text or titles cannot inject markup; a Content-Security-Policy
 in the page additionally forbids any external load and allows exactly one script, the
 report's own (by its SHA-256), so even markup that slipped through could run nothing.

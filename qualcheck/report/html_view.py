@@ -4,6 +4,11 @@ All offset arithmetic happens here, in Python, where it can be tested: a text pl
 of (possibly overlapping) spans becomes a flat list of :class:`Segment` by cutting at
 every span boundary. The template prints each segment through jinja2's autoescaping, so
 article text, titles and messages are never trusted as markup.
+
+Reused text is marked word by word (:mod:`qualcheck.report.html_reuse`): copied words
+solid in their passage's colour, edited words hatched, and the article's new material (in
+no passage of any source) underlined, so what the writer added shows at a glance. The
+summary rows and charts come from :mod:`qualcheck.report.html_summary`.
 """
 
 from __future__ import annotations
@@ -13,11 +18,18 @@ import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from qualcheck.report.html_reuse import ReuseMarks, reuse_by_doc, reuse_checked, reuse_marks
+from qualcheck.report.html_summary import (
+    SEVERITY_RANK,
+    ArticleSummary,
+    article_summaries,
+    share_chart,
+    share_histogram,
+)
 from qualcheck.report.records import (
     SEVERITY_ORDER,
     Record,
     all_passages,
-    document_records,
     finding_record,
     group_by_doc,
     severity_value,
@@ -111,53 +123,87 @@ class ComparisonView:
 class ArticleView:
     """Everything shown for one audited article."""
 
-    anchor: str
+    summary: ArticleSummary
     document: Document
-    row: Record
     findings: list[Record]  # the first MAX_FINDINGS_PER_ARTICLE, in text order
     segments: list[Segment]
     comparisons: list[ComparisonView] = field(default_factory=list)
     findings_hidden: int = 0  # findings of this article not listed or highlighted on the page
+
+    @property
+    def anchor(self) -> str:
+        return self.summary.anchor
+
+
+NEW_TIP = "new: in no source"
 
 
 def _passage_tip(number: int, passage: Passage) -> str:
     return f"passage {number}: {passage.kind}, {passage.matched_tokens}/{passage.tokens} words"
 
 
-def _passage_class(index: int, passage: Passage) -> str:
-    kind = "rewritten" if passage.kind == "rewritten" else "verbatim"
-    return f"p{index % PASSAGE_COLOURS} {kind}"
+def _passage_spans(index: int, passage: Passage, marks: ReuseMarks, base: int, side: str) -> list[Span]:
+    """The parts of passage ``index`` on one ``side`` (article or source) as spans from ``base``.
+
+    Copied words get ``pN verbatim``, edited ones ``pN rewritten`` (same colour, hatched).
+    """
+    cut = marks.parts.get(passage)
+    tip = _passage_tip(index + 1, passage)
+    colour = f"p{index % PASSAGE_COLOURS}"
+    if cut is None:  # not among the article's passages: colour it whole, by its kind
+        kind = "rewritten" if passage.kind == "rewritten" else "verbatim"
+        end = base + len(passage.text if side == "article" else passage.source_text)
+        return [Span(base, end, f"{colour} {kind}", tip)]
+    parts = cut.article if side == "article" else cut.source
+    edited = f"{tip} (edited)"
+    return [Span(base + p.start, base + p.end, f"{colour} {p.kind}", tip if p.kind == "verbatim" else edited)
+            for p in parts]
 
 
-def _source_side(source: Document | None, passages: Sequence[Passage]) -> tuple[str, list[Span]]:
+def _source_side(
+    source: Document | None, passages: Sequence[Passage], marks: ReuseMarks
+) -> tuple[str, list[Span]]:
     """Source text and spans; without the document, stitch the passages' own source text."""
     if source is not None:
-        spans = [
-            Span(p.source_start, p.source_end, _passage_class(i, p), _passage_tip(i + 1, p))
-            for i, p in enumerate(passages)
-        ]
+        spans = [s for i, p in enumerate(passages)
+                 for s in _passage_spans(i, p, marks, p.source_start, "source")]
         return source.text, spans
-    parts: list[str] = []
+    texts: list[str] = []
     spans = []
     offset = 0
     for i, p in enumerate(passages):
-        if parts:
-            parts.append(GAP)
+        if texts:
+            texts.append(GAP)
             offset += len(GAP)
-        spans.append(Span(offset, offset + len(p.source_text), _passage_class(i, p), _passage_tip(i + 1, p)))
-        parts.append(p.source_text)
+        spans += _passage_spans(i, p, marks, offset, "source")
+        texts.append(p.source_text)
         offset += len(p.source_text)
-    return "".join(parts), spans
+    return "".join(texts), spans
+
+
+def _new_spans(marks: ReuseMarks) -> list[Span]:
+    return [Span(start, end, "new", NEW_TIP) for start, end in marks.new]
 
 
 def comparison_view(
-    document: Document, match: ReuseMatch, passages: Sequence[Passage], source: Document | None
+    document: Document,
+    match: ReuseMatch,
+    passages: Sequence[Passage],
+    source: Document | None,
+    marks: ReuseMarks | None = None,
 ) -> ComparisonView:
-    """Build the side-by-side view of ``document`` against the source of ``match``."""
-    left = [
-        Span(p.start, p.end, _passage_class(i, p), _passage_tip(i + 1, p)) for i, p in enumerate(passages)
-    ]
-    source_text, right = _source_side(source, passages)
+    """Build the side-by-side view of ``document`` against the source of ``match``.
+
+    ``marks`` (all the article's passages, every source) add the new material and grey
+    out what came from other sources; without them only ``passages`` are known.
+    """
+    marks = marks or reuse_marks(document, passages)
+    mine = set(passages)
+    left = [s for i, p in enumerate(passages) for s in _passage_spans(i, p, marks, p.start, "article")]
+    left += [Span(p.start, p.end, "elsewhere", f"from another source: {p.source or p.source_id}")
+             for p in marks.parts if p not in mine]
+    left += _new_spans(marks)
+    source_text, right = _source_side(source, passages, marks)
     label = (source.title or source.path) if source is not None else match.source_id
     legend = [
         PassageView(i + 1, f"p{i % PASSAGE_COLOURS}", p.kind, p.tokens, p.matched_tokens, p.text)
@@ -178,6 +224,19 @@ def _finding_span(record: Record) -> Span:
     return Span(record["start"], record["end"], f"finding sev-{record['severity']}", tip)
 
 
+def _reuse_spans(marks: ReuseMarks) -> list[Span]:
+    """The article's own view: copied words, edited words, and (when anything was reused) new ones."""
+    spans = []
+    for passage in marks.parts:
+        origin = passage.source or passage.source_id
+        for part in marks.article_parts(passage):
+            if part.kind == "verbatim":
+                spans.append(Span(part.start, part.end, "reuse", f"copied from {origin}"))
+            else:
+                spans.append(Span(part.start, part.end, "reuse edited", f"rewritten from {origin}"))
+    return spans + (_new_spans(marks) if marks.parts else [])
+
+
 def article_views(report: Report, max_findings: int = MAX_FINDINGS_PER_ARTICLE) -> list[ArticleView]:
     """One :class:`ArticleView` per document in ``report.documents``, in report order.
 
@@ -188,29 +247,23 @@ def article_views(report: Report, max_findings: int = MAX_FINDINGS_PER_ARTICLE) 
     passages_by_doc = group_by_doc(all_passages(report))
     findings_by_doc = group_by_doc(report.findings)
     matches_by_doc = group_by_doc(report.matches)
+    marks = {d.doc_id: reuse_marks(d, passages_by_doc.get(d.doc_id, ())) for d in report.documents}
+    summaries = article_summaries(report, reuse_by_doc(report, marks))
     views: list[ArticleView] = []
-    for index, (doc, row) in enumerate(zip(report.documents, document_records(report), strict=True)):
+    for doc, summary_row in zip(report.documents, summaries, strict=True):
         mine = findings_by_doc.get(doc.doc_id, ())
         first = heapq.nsmallest(max_findings, mine, key=lambda f: (f.start, f.end, f.rule))
         findings = [finding_record(f) for f in first]
-        hidden = len(mine) - len(findings)
         own = passages_by_doc.get(doc.doc_id, [])
-        spans = [Span(p.start, p.end, "reuse", f"reused from {p.source or p.source_id}") for p in own]
-        spans += [_finding_span(r) for r in findings]
+        spans = _reuse_spans(marks[doc.doc_id]) + [_finding_span(r) for r in findings]
         matches = sorted(matches_by_doc.get(doc.doc_id, ()), key=lambda m: -m.article_share)
         comparisons = [
-            comparison_view(
-                doc,
-                m,
-                m.passages or [p for p in own if p.source_id == m.source_id],
-                lookup.get(m.source_id),
-            )
+            comparison_view(doc, m, m.passages or [p for p in own if p.source_id == m.source_id],
+                            lookup.get(m.source_id), marks[doc.doc_id])
             for m in matches
         ]
-        views.append(
-            ArticleView(f"doc-{index + 1}", doc, row, findings, segment_text(doc.text, spans), comparisons,
-                        findings_hidden=hidden)
-        )
+        views.append(ArticleView(summary_row, doc, findings, segment_text(doc.text, spans), comparisons,
+                                 findings_hidden=len(mine) - len(findings)))
     return views
 
 
@@ -229,11 +282,18 @@ def rule_severity_table(report: Report) -> list[tuple[str, list[int], int]]:
 
 def build_context(report: Report) -> dict[str, object]:
     """The complete template context for ``report.html``."""
+    articles = article_views(report)
+    summaries = [a.summary for a in articles]
     return {
         "summary": summary(report),
         "severities": SEVERITY_ORDER,
+        "severity_rank": SEVERITY_RANK,
         "rule_table": rule_severity_table(report),
         "rules": sorted({f.rule for f in report.findings}),
-        "articles": article_views(report),
+        "articles": articles,
+        "reuse_checked": reuse_checked(report),
+        "chart": share_chart(summaries),
+        "histogram": share_histogram(summaries),
+        "derivations": sorted({s.reuse.derivation for s in summaries if s.reuse.derivation}),
         "skipped": report.skipped,
     }
