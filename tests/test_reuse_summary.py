@@ -12,7 +12,7 @@ from qualcheck.boilerplate import Boilerplate, recurring_lines
 from qualcheck.config import Config
 from qualcheck.index import ReuseEngine, align
 from qualcheck.index.align import IGNORED, NEW, REWRITTEN, VERBATIM, combine_kinds
-from qualcheck.index.engine import WHOLLY_DERIVED, derivation_for
+from qualcheck.index.labels import WHOLLY_DERIVED, derivation_for
 
 
 def _words(sents: list[str]) -> int:

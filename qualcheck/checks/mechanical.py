@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterator
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
+from qualcheck.lexicon import word_frequencies
 
 # word, punctuation, then a letter with no space: "plan,w", "said.The"
 _GLUED = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([,;!?]|\.(?=[A-Z][a-z]))([^\W\d_]+)")
+COMMON_WORD = 20_000  # frequency (pyspellchecker's list) of a word glued after a full stop: "The"
 _DOUBLE_OK = frozenset({"that", "had", "ha", "bye", "no", "very", "so", "really", "knock", "tut", "is"})
 
 
@@ -24,7 +26,9 @@ def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     Example: "an exciting plan,w which" -> suggest "plan, which" (the stray "w" is the
     first letter of the next word, so it is dropped).
     Known problems: abbreviations written without spaces ("U.S.A") are skipped only
-    when their letters are single; a domain name in running text ("news.Com") is flagged.
+    when their letters are single; after a full stop only a glued common English word counts
+    ("said.The"), so a brand written with a dot ("One.Tel") passes, and so does a slip
+    gluing a name ("said.Smith").
     """
     text = view.doc.text
     urls = [(t.start, t.end) for t in view.tokens if t.kind in ("url", "email", "handle", "hashtag")]
@@ -32,6 +36,8 @@ def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         if any(s <= m.start() < e for s, e in urls):
             continue
         word, punct, glued = m.groups()
+        if punct == "." and word_frequencies().get(glued.casefold(), 0) < COMMON_WORD:
+            continue  # "One.Tel", "Amazon.Net": a brand written with a dot, not two sentences
         after = text[m.end() : m.end() + 40]
         next_word = re.match(r"\s+([^\W\d_]+)", after)
         if len(glued) == 1 and glued.lower() not in "ai" and next_word and \

@@ -108,6 +108,35 @@ def compound_split(word: str) -> tuple[str, str] | None:
     return best[1] if best else None
 
 
+_PREFIXES = ("un", "non", "re", "pre", "mis", "over", "under", "out", "counter", "anti", "semi", "multi",
+             "inter", "post", "super", "sub", "self")
+_SUFFIXES = ("y", "ery", "ness", "ish", "less", "like", "wise", "dom", "ism", "ist")
+
+
+def is_derivation(word: str) -> bool:
+    """True when ``word`` is an English word with a productive prefix or suffix added.
+
+    Writers coin these freely ("unfulfilling", "punky", "freakery") and no list holds them
+    all; a slip seldom produces a whole affix on a whole word. The stem must be a common
+    English word of four letters or more, so "finaly" ("final" + "y") is not one: "-ly"
+    adverbs are where spelling slips live, and "final" + "y" is no English formation.
+
+    >>> is_derivation("unfulfilling"), is_derivation("punky"), is_derivation("goverment")
+    (True, True, False)
+    """
+    freq = word_frequencies()
+    for prefix in _PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 5 and is_english(rest):
+            return True
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and not stem.endswith(("l", "e")) \
+                and freq.get(stem, 0) >= 1000:
+            return True
+    return False
+
+
 def _max_distance(norm: str, ctx: CheckContext) -> int:
     return min(ctx.config.max_edit_distance, 2 if len(norm) >= 8 else 1)
 
@@ -136,7 +165,8 @@ def known_misspelling(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         used = ctx.vocab.count(form) if form.islower() else ctx.vocab.norm_count(norm)
         if used >= 10 and ctx.vocab.docs(norm) >= 3:
             continue  # on the list, but the house writes it this way on purpose ("Wass" is a name)
-        if form[0].isupper() and not t.sentence_start and not _capitalised_in_corpus(ctx, fixes[0]):
+        name = not t.sentence_start or _capitalised_in_corpus(ctx, form)  # used mid-sentence, capitalised
+        if form[0].isupper() and name and not _capitalised_in_corpus(ctx, fixes[0]):
             continue  # "Energis", "Stubbs": names on the list; "Novermber" stays (November is a name)
         suggestion = match_case(form, fixes[0])
         yield Hit(t.start, t.start + len(form), f"'{form}' is a common misspelling of '{suggestion}'",
@@ -167,6 +197,8 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
                 yield Hit(t.start, t.start + len(form), f"missing space in '{form}'?",
                           match_case(form, f"{head} {tail}"))
             continue  # "planemaker", "rollout": compounds of known words
+        if is_derivation(norm):
+            continue  # "unfulfilling", "punky": a known word with a prefix or suffix
         dist = _max_distance(norm, ctx)
         options = {w: d for w, d in english_index().lookup(norm, dist)}
         for w, d in corpus_neighbors(ctx, norm, dist):
@@ -206,6 +238,8 @@ def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
             used = ctx.vocab.norm_count(w)
             if used < 3 * own or w[0] != norm[0] or is_inflection(w, norm) or is_distinct(ctx, w, norm):
                 continue
+            if is_english(w) and not _capitalised_in_corpus(ctx, w):
+                continue  # "Nighy" is no slip for "night": a name beside a common word
             overwhelming = used >= 50 * own and ctx.vocab.docs(w) >= 10 and len(norm) >= 6 \
                 and not is_english(w)
             if not (w in in_article or overwhelming):

@@ -8,7 +8,8 @@ records. Layers, each usable alone: :mod:`.shingles` (stable word and k-shingle 
 
 from qualcheck.index.align import Alignment, align
 from qualcheck.index.candidates import ContainmentIndex, containment
-from qualcheck.index.engine import EngineStats, ReuseEngine, label_for
+from qualcheck.index.engine import EngineStats, ReuseEngine
+from qualcheck.index.labels import derivation_for, label_for
 from qualcheck.index.shingles import TokenStream, shingle_hashes
 from qualcheck.index.signatures import Signer
 
@@ -21,6 +22,7 @@ __all__ = [
     "TokenStream",
     "align",
     "containment",
+    "derivation_for",
     "label_for",
     "shingle_hashes",
 ]

@@ -11,17 +11,15 @@ Pipeline per article:
 2. prefilter: exact shingle containment of the article in each candidate, dropping the
    LSH false positives (about 5% of a corpus at 128 permutations) for ~20 us each;
 3. verification: exact alignment (:mod:`.align`), kept when ``article_share >= min_share``;
-4. label by the module constants below; sorted by article share, highest first.
+4. label (:mod:`.labels`); sorted by article share, highest first.
 
 Boilerplate (``boilerplate=``, :class:`qualcheck.boilerplate.Boilerplate`): article words
 on furniture lines (footers, share buttons, wire credits recurring across the corpus) are
 no evidence of reuse; they never match and are left out of the shares.
 
-METER classes (Gaizauskas et al., the METER corpus of press-agency reuse): a pair is
-``wholly-derived`` when at least ``WHOLLY_DERIVED`` of the article comes from the source,
-``partially-derived`` from ``min_share`` up, and an article with no match is
-``not-derived``. :meth:`ReuseEngine.reuse` also sums an article's sources word by word
-(:class:`qualcheck.types.ArticleReuse`), so text that two sources share counts once.
+Each match carries a label and a METER class (:mod:`.labels`). :meth:`ReuseEngine.reuse`
+also sums an article's sources word by word (:class:`qualcheck.types.ArticleReuse`), so
+text that two sources share counts once.
 
 Persistent corpus: ``ReuseEngine.from_index(index, audited)`` keeps only the audited
 articles in memory and takes corpus candidates from a
@@ -59,36 +57,14 @@ from datasketch import LeanMinHash
 from qualcheck.boilerplate import Boilerplate
 from qualcheck.index.align import IGNORED, NEW, REWRITTEN, VERBATIM, Alignment, align, combine_kinds
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, RECALL_MARGIN, ContainmentIndex, containment
+from qualcheck.index.labels import derivation_for, label_for
 from qualcheck.index.shingles import TokenStream
 from qualcheck.index.signatures import DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE, Signer
 from qualcheck.types import ArticleReuse, Document, ReuseMatch
 
-DUPLICATE_SHARE = 0.8  # "duplicate": article_share >= this ...
-DUPLICATE_JACCARD = 0.7  # ... and word-shingle Jaccard >= this (the two texts are near equal)
-REWRITE_SHARE = 0.5  # "rewrite": at least half of the article comes from the source
-WHOLLY_DERIVED = 0.8  # METER "wholly derived": this share of the article or more
-# "partial-reuse": article_share >= min_share (default: the search threshold, 0.2)
 # Token streams kept for alignment, in words (24 bytes each: ~120 MB); beyond it the least
 # recently used documents are re-tokenised when aligned again.
 TOKEN_CACHE_WORDS = 5_000_000
-
-
-def label_for(article_share: float, jaccard: float, min_share: float = DEFAULT_THRESHOLD) -> str | None:
-    """``duplicate``, ``rewrite``, ``partial-reuse``, or None below ``min_share``."""
-    if article_share >= DUPLICATE_SHARE and jaccard >= DUPLICATE_JACCARD:
-        return "duplicate"
-    if article_share >= REWRITE_SHARE:
-        return "rewrite"
-    if article_share >= min_share:
-        return "partial-reuse"
-    return None
-
-
-def derivation_for(article_share: float, min_share: float = DEFAULT_THRESHOLD) -> str:
-    """METER class of an article share: wholly-, partially- or not-derived."""
-    if article_share >= WHOLLY_DERIVED:
-        return "wholly-derived"
-    return "partially-derived" if article_share >= min_share else "not-derived"
 
 
 @dataclass
