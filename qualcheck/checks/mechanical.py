@@ -14,7 +14,9 @@ from qualcheck.lexicon import word_frequencies
 
 # word, punctuation, then a letter with no space: "plan,w", "said.The"
 _GLUED = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([,;!?]|\.(?=[A-Z][a-z]))([^\W\d_]+)")
-COMMON_WORD = 20_000  # frequency (pyspellchecker's list) of a word glued after a full stop: "The"
+# Frequency (pyspellchecker's list) from which a word is common: a capitalised word glued after
+# a full stop ("said.The") or repeated at a sentence start ("The The") is then no name.
+COMMON_WORD = 20_000
 _DOUBLE_OK = frozenset({"that", "had", "ha", "bye", "no", "very", "so", "really", "knock", "tut", "is"})
 
 
@@ -89,6 +91,7 @@ def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         gap = text[a.end : b.start]
         if a.norm != b.norm or a.norm in _DOUBLE_OK or gap.strip() or "\n" in gap:
             continue  # a headline repeated as the first word of the next line is no slip
-        if a.text[0].isupper() and b.text[0].isupper() and not a.sentence_start:
-            continue  # "Duran Duran", "Boing Boing": names
+        common = word_frequencies().get(a.norm, 0) >= COMMON_WORD
+        if a.text[0].isupper() and b.text[0].isupper() and (not a.sentence_start or not common):
+            continue  # "Duran Duran", "Boing Boing": names, even opening a sentence ("The The" is not)
         yield Hit(a.start, b.end, f"'{a.text}' is repeated", a.text)
