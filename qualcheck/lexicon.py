@@ -79,11 +79,21 @@ class NeighborIndex:
     def __init__(self, words: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._by_len: dict[int, list[str]] = defaultdict(list)
+        self._near: dict[tuple[int, int], list[str]] = {}
         for w in sorted(set(words)):
             self._by_key[w].append(w)
             self._by_len[len(w)].append(w)
             for d in _deletes(w):
                 self._by_key[d].append(w)
+
+    def _similar_length(self, n: int, spread: int) -> list[str]:
+        """Words of length ``n - spread .. n + spread``, listed once per (n, spread) and kept."""
+        key = (n, spread)
+        words = self._near.get(key)
+        if words is None:
+            sizes = range(n - spread, n + spread + 1)
+            words = self._near[key] = [w for k in sizes for w in self._by_len.get(k, ())]
+        return words
 
     def lookup(self, query: str, max_distance: int = 1) -> list[tuple[str, int]]:
         """Indexed words at OSA distance 1..``max_distance`` from ``query``, nearest first."""
@@ -95,10 +105,8 @@ class NeighborIndex:
                 if w != query and w not in found:
                     found[w] = OSA.distance(query, w)
         if max_distance >= 2:  # two edits: compare with words of similar length, in C
-            n = len(query)
-            sizes = range(n - max_distance, n + max_distance + 1)
-            same_size = [w for k in sizes for w in self._by_len.get(k, ())]
-            for w, dist, _ in process.extract_iter(query, same_size, scorer=OSA.distance,
+            for w, dist, _ in process.extract_iter(query, self._similar_length(len(query), max_distance),
+                                                   scorer=OSA.distance,
                                                    score_cutoff=max_distance):
                 if w != query:
                     found.setdefault(w, int(dist))

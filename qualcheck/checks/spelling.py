@@ -185,10 +185,11 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     from qualcheck.lexicon import english_index
 
     table = known_misspellings()
+    dictionary = english_words()
     for t, form, norm in candidate_words(view, ctx):
-        if form[0].isupper() or "-" in norm or norm in table or any(c.isupper() for c in form[1:]):
+        if norm in dictionary or form[0].isupper() or form != norm:
             continue  # capitalised: the name rules; "iPhoto": a brand
-        if is_english(norm) or ctx.is_known(norm) or len(norm) < 4:
+        if "-" in norm or norm in table or len(norm) < 4 or is_english(norm) or ctx.is_known(norm):
             continue
         split = compound_split(norm)
         if split is not None:
