@@ -113,6 +113,10 @@ class Passage:
     kind: str = "verbatim"
     tokens: int = 0
     matched_tokens: int = 0
+    # Character spans of the runs copied word for word, in the article and in the source
+    # (absolute offsets, in order); the rest of the passage is edited. Empty when unknown.
+    verbatim: tuple[tuple[int, int], ...] = ()
+    source_verbatim: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

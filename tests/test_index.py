@@ -195,7 +195,7 @@ def test_determinism() -> None:
 
 def test_labels_and_bad_arguments() -> None:
     assert label_for(0.95, 0.9) == "duplicate"
-    assert label_for(0.95, 0.5) == "rewrite"
+    assert label_for(0.95, 0.45) == "rewrite"
     assert label_for(0.3, 0.1) == "partial-reuse"
     assert label_for(0.1, 0.1) is None
     with pytest.raises(ValueError, match="threshold"):

@@ -242,7 +242,7 @@ class ReuseEngine:
 
     def align(self, doc: Document, source: Document) -> Alignment:
         """Exact alignment of ``doc`` against ``source`` with this engine's shingle size."""
-        return align(doc, source, shingle_size=self.signer.shingle_size)
+        return align(doc, source)
 
     def _ignored(self, doc: Document, tokens: TokenStream) -> np.ndarray | None:
         """One bool per word of ``doc``: True on its boilerplate lines."""
@@ -263,9 +263,7 @@ class ReuseEngine:
     ) -> tuple[ReuseMatch, Alignment] | None:
         """Align ``doc`` with one candidate that passed the containment prefilter; label it."""
         self.stats.checked += 1
-        k = self.signer.shingle_size
-        al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, shingle_size=k,
-                   ignore=ignore)
+        al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, ignore=ignore)
         label = label_for(al.article_share, al.jaccard, self.min_share)
         if label is None:
             return None

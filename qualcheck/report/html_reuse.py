@@ -5,7 +5,9 @@ A :class:`~qualcheck.types.Passage` says "article[start:end] came from source[..
 would paint a 350-word paste with two changed words as "rewritten". Here each passage is
 re-aligned word by word (``rapidfuzz`` ``Indel`` on the normalised words, the units the
 reuse engine compares) so the page can show the copied words solid and only the edited
-ones hatched, on both sides. Words outside every passage are the article's new material.
+ones hatched, on both sides (the engine records the copied runs in ``Passage.verbatim``; a
+passage without them is re-aligned here). Words outside every passage are the article's new
+material.
 
 When the audit did not fill ``Report.articles`` (an older engine, a hand-made report) the
 same marks give the per-article numbers: each word counted once, verbatim before rewritten.
@@ -67,8 +69,35 @@ def _cut(text: str, offsets: list[tuple[int, int]], runs: list[tuple[int, int, s
     return tuple(Part(s, e, kind) for s, e, (_, _, kind) in zip(starts, ends, merged, strict=True) if s < e)
 
 
+def _from_spans(text: str, base: int, spans: Sequence[tuple[int, int]]) -> tuple[Part, ...]:
+    """Parts of ``text`` (which starts at ``base``): the copied ``spans`` verbatim, the rest rewritten."""
+    parts: list[Part] = []
+    pos = 0
+    for start, end in spans:
+        s, e = max(start - base, pos), min(end - base, len(text))
+        if s > pos:
+            parts.append(Part(pos, s, REWRITTEN))
+        if e > s:
+            parts.append(Part(s, e, VERBATIM))
+            pos = e
+    if pos < len(text):
+        parts.append(Part(pos, len(text), REWRITTEN if parts or not spans else VERBATIM))
+    # Trailing punctuation after the last copied word joins it, as between words.
+    if len(parts) >= 2 and parts[-1].kind == REWRITTEN and not text[parts[-1].start :].strip(" .,;:!?\"'"):
+        last = parts.pop()
+        parts[-1] = Part(parts[-1].start, last.end, parts[-1].kind)
+    return tuple(parts)
+
+
 def passage_parts(passage: Passage) -> PassageParts:
-    """Cut ``passage`` into the runs of words it shares with its source and the edited ones."""
+    """Cut ``passage`` into the runs of words it shares with its source and the edited ones.
+
+    The engine records the copied runs (``Passage.verbatim``/``source_verbatim``); a passage
+    without them (built by hand) is re-aligned word by word.
+    """
+    if passage.verbatim and passage.source_verbatim:
+        return PassageParts(_from_spans(passage.text, passage.start, passage.verbatim),
+                            _from_spans(passage.source_text, passage.source_start, passage.source_verbatim))
     a_words, a_offsets = normalized_words(passage.text)
     s_words, s_offsets = normalized_words(passage.source_text)
     if not a_words or not s_words:
