@@ -167,3 +167,80 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 def rate(num: float, den: float, places: int = 4) -> float:
     """``num / den`` rounded, 0 when ``den`` is 0."""
     return round(num / den, places) if den else 0.0
+
+
+@contextmanager
+def patched(module: Any, **values: Any) -> Iterator[None]:
+    """Set module constants for the ``with`` block only (benchmark sweeps), then restore them."""
+    old = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            setattr(module, name, value)
+
+
+def roc_auc(scores: list[float], labels: list[bool]) -> float:
+    """Area under the ROC curve: the chance a positive scores above a negative (ties count half)."""
+    from scipy.stats import rankdata
+
+    pos = sum(labels)
+    neg = len(labels) - pos
+    if not pos or not neg:
+        return 0.0
+    ranks = rankdata(scores)
+    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y)
+    return float((rank_sum - pos * (pos + 1) / 2) / (pos * neg))
+
+
+def best_threshold(scores: list[float], labels: list[bool], metric: str = "f1",
+                   above: float | None = None) -> dict[str, float]:
+    """The cut ``score >= t`` that maximises ``metric`` (``f1`` or ``accuracy``), with its figures;
+    only cuts ``t > above`` are tried when ``above`` is given (0: a score of 0 is never positive)."""
+    import numpy as np
+
+    s, y = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
+    order = np.argsort(-s, kind="stable")
+    s, y = s[order], y[order]
+    tp, fp = np.cumsum(y), np.cumsum(~y)
+    last = np.r_[np.flatnonzero(s[1:] != s[:-1]), len(s) - 1]  # last index of each distinct score
+    pos, n = int(y.sum()), len(y)
+    best: dict[str, float] = {"threshold": 0.0, "precision": 0.0, "recall": 0.0, "f1": 0.0, "accuracy": 0.0}
+    for k in last.tolist():
+        if above is not None and s[k] <= above:
+            continue
+        t_p, f_p = int(tp[k]), int(fp[k])
+        row = {"threshold": round(float(s[k]), 4), **prf(t_p, f_p, pos - t_p),
+               "accuracy": round((n - f_p - (pos - t_p)) / n, 4)}
+        if row[metric] > best[metric]:
+            best = row
+    return best
+
+
+def add_patch_option(parser: argparse.ArgumentParser) -> None:
+    """``--patch qualcheck.index.align.MAX_GAP=8`` (repeatable): try a module constant in this run only."""
+    parser.add_argument("--patch", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help="set a numeric qualcheck constant for this run only (what-if; repeatable)")
+
+
+def apply_patches(specs: list[str]) -> dict[str, float]:
+    """Set each ``module.NAME=value`` of ``--patch`` (for the whole process); returns what was set."""
+    import importlib
+
+    done: dict[str, float] = {}
+    for spec in specs:
+        target, _, value = spec.partition("=")
+        module_name, _, name = target.rpartition(".")
+        if not module_name.startswith("qualcheck.") or not value:
+            raise SystemExit(f"--patch wants qualcheck.MODULE.NAME=VALUE, got {spec!r}")
+        module = importlib.import_module(module_name)
+        old = getattr(module, name, None)
+        if not isinstance(old, (int, float)) or isinstance(old, bool):
+            raise SystemExit(f"--patch: {target} is not a numeric constant")
+        setattr(module, name, type(old)(float(value)) if isinstance(old, int) else float(value))
+        done[target] = getattr(module, name)
+    if done:
+        print("patched for this run: " + ", ".join(f"{k}={v}" for k, v in done.items()))
+    return done

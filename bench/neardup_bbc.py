@@ -1,11 +1,15 @@
-"""Near-duplicate recall on the BBC News articles (2,225), against exact Jaccard.
+"""Near-duplicate recall and precision on the BBC News articles (2,225), against exact Jaccard.
 
 Truth is computed exactly: word 5-gram shingle sets (lower-case ``[a-z0-9]+`` tokens),
 every pair with Jaccard >= 0.5, found through an inverted index of shingles (only pairs
 sharing a shingle are counted, so no 2.5M full comparisons). qualcheck then audits all
 articles as their own corpus with the reuse rules; a pair is found when either article has
-a reuse finding naming the other. Baseline in the same run: datasketch MinHashLSH
-(threshold 0.5, 128 permutations) over the same shingles.
+a reuse finding naming the other. Precision is measured on what qualcheck calls a
+near-duplicate: pairs whose strongest finding is ``reuse-duplicate`` (and, looser, duplicate
+or rewrite), against the truth; every reuse finding is not a near-duplicate claim (partial
+reuse is reported on purpose), so "any finding" has its own, lower, precision. Baseline in
+the same run: datasketch MinHashLSH (threshold 0.5, 128 permutations) over the same shingles,
+raw and with candidates verified by exact Jaccard >= 0.5.
 
     python -m bench.neardup_bbc [--limit N] [--json-out FILE]
 """
@@ -21,7 +25,17 @@ from typing import Any
 
 from datasketch import MinHashLSH
 
-from bench.common import base_parser, emit, minhash, rate, require_data, shingles, timed
+from bench.common import (
+    add_patch_option,
+    apply_patches,
+    base_parser,
+    emit,
+    minhash,
+    rate,
+    require_data,
+    shingles,
+    timed,
+)
 from qualcheck.api import audit_documents
 from qualcheck.config import Config
 from qualcheck.load import load_paths
@@ -96,7 +110,20 @@ def judge(reported: dict[Pair, str], truth: dict[Pair, float], shared: Counter[P
     }
 
 
-def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], float]:
+def claimed(reported: dict[Pair, str], truth: dict[Pair, float], labels: set[str],
+            shared: Counter[Pair], sets: dict[str, set[str]]) -> dict[str, Any]:
+    """Precision and recall of the pairs whose label is in ``labels``, with the false ones."""
+    chosen = {p for p, label in reported.items() if label in labels}
+    tp = chosen & truth.keys()
+    false = sorted(((round(jaccard(p, shared.get(p, 0), sets), 3), short(p[0]), short(p[1]))
+                    for p in chosen - truth.keys()), reverse=True)
+    return {"labels": sorted(labels), "reported": len(chosen), "true": len(tp),
+            "precision": rate(len(tp), len(chosen)), "recall": rate(len(tp), len(truth)),
+            "false_examples_jaccard": false[:10]}
+
+
+def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], dict[Pair, float], float]:
+    """The strongest reuse rule of each reported pair, and the Jaccard of its match records."""
     with timed() as t:
         report = audit_documents(docs, (), config=Config(select=("QC1",)))
         findings = report.findings
@@ -106,23 +133,37 @@ def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], float]:
         if str(r.rule).startswith("reuse-") and r.source:
             p = pair(str(r.doc_id), id_of.get(str(r.source), str(r.source)))
             reported[p] = min(reported.get(p, "~"), str(r.rule), key=STRENGTH.index)
-    return reported, t.seconds
+    match_jaccard: dict[Pair, float] = {}
+    for m in report.matches.itertuples(index=False):
+        p = pair(str(m.doc_id), str(m.source_id))
+        match_jaccard[p] = max(match_jaccard.get(p, 0.0), float(m.jaccard))
+    return reported, match_jaccard, t.seconds
 
 
 def run_minhash_lsh(sets: dict[str, set[str]]) -> tuple[dict[Pair, str], float]:
+    """Every candidate pair, labelled ``lsh-verified`` when its exact Jaccard is >= 0.5."""
     with timed() as t:
         lsh = MinHashLSH(threshold=0.5, num_perm=128)
         hashes = {doc_id: minhash(sh) for doc_id, sh in sets.items() if sh}
         for doc_id, m in hashes.items():
             lsh.insert(doc_id, m)
-        reported = {pair(a, b): "lsh" for a, m in hashes.items() for b in lsh.query(m) if b != a}
+        reported: dict[Pair, str] = {}
+        for a, m in hashes.items():
+            for b in lsh.query(m):
+                p = pair(a, b)
+                if b != a and p not in reported:
+                    inter = len(sets[a] & sets[b])
+                    exact = inter / (len(sets[a]) + len(sets[b]) - inter)
+                    reported[p] = "lsh-verified" if exact >= 0.5 else "lsh"
     return reported, t.seconds
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = base_parser(__doc__.split("\n", 1)[0])
     parser.add_argument("--limit", type=int, help="use only this many articles (seeded sample)")
+    add_patch_option(parser)
     args = parser.parse_args(argv)
+    patches = apply_patches(args.patch)
     started = time.perf_counter()
     root = require_data("bbc-news", "bbc")
     topics = sorted(p for p in root.iterdir() if p.is_dir())
@@ -141,19 +182,35 @@ def main(argv: list[str] | None = None) -> None:
     print(f"truth: {len(truth)} pairs with Jaccard >= 0.5 ({len(shared)} pairs share a shingle; "
           f"{truth_t.seconds} s)")
 
-    qc_pairs, qc_seconds = run_qualcheck(docs)
+    qc_pairs, qc_jaccard, qc_seconds = run_qualcheck(docs)
     lsh_pairs, lsh_seconds = run_minhash_lsh(sets)
     results: dict[str, Any] = {}
     runs = (("qualcheck", qc_pairs, qc_seconds), ("minhash_lsh", lsh_pairs, lsh_seconds))
+    claims = {"qualcheck": {"near_duplicate": {"reuse-duplicate"},
+                            "duplicate_or_rewrite": {"reuse-duplicate", "reuse-rewrite"},
+                            "any_finding": {"reuse-duplicate", "reuse-rewrite", "reuse-partial"}},
+              "minhash_lsh": {"verified": {"lsh-verified"}, "raw_candidates": {"lsh", "lsh-verified"}}}
     for tool, reported, seconds in runs:
         res = judge(reported, truth, shared, sets)
+        res["precision"] = {name: claimed(reported, truth, labels, shared, sets)
+                            for name, labels in claims[tool].items()}
         res.update(seconds=seconds, articles_per_second=rate(len(docs), seconds, 1))
         results[tool] = res
+        if tool == "qualcheck":  # what-if, tuned on this data: matches.jaccard (word 3-grams) >= x
+            res["precision_if_matches_jaccard_ge"] = {
+                str(x): claimed({p: "j" for p, j in qc_jaccard.items() if j >= x}, truth, {"j"}, shared, sets)
+                for x in (0.5, 0.55, 0.6, 0.65, 0.7)}
+            for x, c in res["precision_if_matches_jaccard_ge"].items():
+                res["precision"][f"what-if jaccard>={x}"] = c
+        for name, c in res["precision"].items():
+            print(f"{tool:12} {name:20} precision {c['precision']:.3f} ({c['true']}/{c['reported']}), "
+                  f"recall {c['recall']:.3f}")
         print(f"{tool:12} found {res['found']}/{len(truth)} (recall {res['recall']:.3f}), "
               f"{res['reported_not_true']} reported pairs below J 0.5 "
               f"({res['reported_not_true_containment_ge_0.2']} with containment >= 0.2), "
               f"{seconds} s, {res['articles_per_second']} articles/s")
-    metrics = {"articles": len(docs), "true_pairs": len(truth), "truth_seconds": truth_t.seconds,
+    metrics = {"patches": patches,
+               "articles": len(docs), "true_pairs": len(truth), "truth_seconds": truth_t.seconds,
                "load_seconds": load_t.seconds, **results}
     emit(NAME, metrics, args.json_out, started)
 
