@@ -7,13 +7,20 @@ or mixed-case name the BBC never writes in lower case re-cased ("BBC" -> "Bbc", 
 "Ebay"; half mixed-case); ``joining`` a hyphen or space of a multi-part name changed ("Time
 Warner" -> "TimeWarner"), half in BBC names and, as hyphenated names are rare there, half in an
 inserted East Asian name ("Kim Min-ho" then "Kim Min Ho"); ``romanisation`` another spelling
-from the same row of ``names/surname-romanizations.json`` ("Zhao" -> "Chao"). Few BBC articles
-use those surnames, so each is two inserted sentences about one person. Extra kind
-``slip_known_word_name``: slips in names the dictionary knows but the BBC never writes in
-lower case ("Blair"); it is not in the headline recall.
+of the surname in the same language from ``names/surname-romanizations.json``: Mandarin pinyin
+or Wade-Giles ("Zhao" -> "Chao"), Hong Kong or Macanese Cantonese ("Cheung" -> "Cheong"),
+Korean ("Lee" -> "Rhee"). Few BBC articles use those surnames, so each is two inserted
+sentences about one person. Extra kinds, not in the headline recall: ``slip_known_word_name``,
+slips in names the dictionary knows but the BBC never writes in lower case ("Blair");
+``romanisation_cross_language``, two spellings of one row from different languages ("Zhao"
+-> "Teo", "Wu" -> "Ng"), which name the same character but are no spelling variant a
+newsroom makes (see ``LANGUAGES``).
 Hard negatives: two surnames from different rows, one edit apart ("Cheng", "Cheung"), inserted
-as two people; any finding on them is a false merge. Clean articles stay untouched. All are
-audited with ``select=("QC3", "QC203")`` against the rest of BBC as corpus.
+as two people with their own given names and, later, titles that differ (Mr/Ms), agree (Mr/Mr)
+or are absent; any finding on them is a false merge. A second set, reported apart, gives the two
+people the same given name ("Cheng Wei", "Cheung Wei"), which only titles, a house list or
+corpus evidence can tell apart. Clean articles stay untouched. All are audited with
+``select=("QC3", "QC203")`` against the rest of BBC as corpus.
 
     python -m bench.names_bbc [--per-kind N] [--clean M] [--hard-negatives H] [--corpus-size K]
 """
@@ -140,18 +147,44 @@ def insert(doc: Document, first: str, later: str) -> tuple[Document, int, int]:
     return replace(doc, text=text), i, text.index(later, i + len(first))
 
 
-def surname_rows(path: Any, low: Counter[str]) -> list[set[str]]:
-    """Each row's spellings, letters only, leaving out words the BBC writes in lower case ("We", "King")."""
+# The columns of surname-romanizations.json that spell one language. A journalist writing
+# about one person may meet that person's name in two systems of one language (pinyin
+# "Zhou" and Wade-Giles "Chou"; Korean "Lee", "Yi", "Rhee"), but not in another language's
+# reading of the same character (Mandarin "Zhao", Hokkien "Teo", Korean "Jo"): that is a
+# translation, not a spelling. Singapore and Malaysia mix several Chinese languages in one
+# cell, Vietnam is another language, so they only feed the cross-language control.
+LANGUAGES = {"Mandarin": ("mainland", "taiwan"), "Cantonese": ("hongkong", "macao"), "Korean": ("korea",)}
+Rows = list[dict[str, set[str]]]  # per surname: its spellings per language and in "all"
+
+
+def surname_rows(path: Any, low: Counter[str]) -> Rows:
+    """Each row's spellings per language and in all (``"all"``), letters only, leaving out
+    words the BBC writes in lower case ("We", "King")."""
     rows = json.loads(path.read_text(encoding="utf-8"))
     keys = [k for k in rows[0] if k not in ("no.", "zh_sim", "zh_tra")]
-    spellings = [[s.strip() for k in keys for s in re.split(r"[/,]", r.get(k) or "")] for r in rows]
-    return [{s for s in row if re.fullmatch(r"[A-Z][a-z]+", s) and low[s.lower()] < 2} for row in spellings]
+
+    def spellings(row: dict[str, str], columns: Any) -> set[str]:
+        found = (s.strip() for k in columns for s in re.split(r"[/,]", row.get(k) or ""))
+        return {s for s in found if re.fullmatch(r"[A-Z][a-z]+", s) and low[s.lower()] < 2}
+
+    return [{"all": spellings(r, keys), **{lang: spellings(r, cols) for lang, cols in LANGUAGES.items()}}
+            for r in rows]
 
 
-def romanise(doc: Document, rows: list[set[str]], rng: random.Random, given_name: bool) -> tuple[Any, Any]:
-    """One person named twice: another spelling of the surname's row, or (``given_name``) the
-    hyphen of the given name changed ("Kim Min-ho" -> "Kim Min Ho")."""
-    a, b = rng.sample(sorted(rng.choice([r for r in rows if len(r) >= 2])), 2)
+def romanise(doc: Document, rows: Rows, rng: random.Random, mode: str) -> tuple[Any, Any]:
+    """One person named twice: another spelling of the surname in the same language (``same``),
+    in another language (``cross``), or the hyphen of the given name changed (``given``:
+    "Kim Min-ho" -> "Kim Min Ho")."""
+    if mode == "same":
+        row, lang = rng.choice([(r, lang) for r in rows for lang in LANGUAGES if len(r[lang]) >= 2])
+        a, b = rng.sample(sorted(row[lang]), 2)
+    else:
+        row = rng.choice([r for r in rows if len(r["all"]) >= 2])
+        a, b = rng.sample(sorted(row["all"]), 2)
+        while mode == "cross" and any({a, b} <= row[lang] for lang in LANGUAGES):
+            row = rng.choice([r for r in rows if len(r["all"]) >= 2])
+            a, b = rng.sample(sorted(row["all"]), 2)
+    given_name = mode == "given"
     given = rng.choice([g for g in GIVEN if "-" in g] if given_name else GIVEN)
     given2, op = rejoin(given, rng) if given_name else (given, "")
     b = a if given_name else b
@@ -162,20 +195,25 @@ def romanise(doc: Document, rows: list[set[str]], rng: random.Random, given_name
     if given_name:
         return new, Truth(doc.doc_id, "joining", start, start + len(given2), given2, given, f"inserted {op}")
     dist = ["distance 1", "distance 2", "distance 3+"][min(OSA.distance(a.lower(), b.lower()), 3) - 1]
-    return new, Truth(doc.doc_id, "romanisation", start, start + len(b), b, a, dist)
+    kind = "romanisation" if mode == "same" else "romanisation_cross_language"
+    return new, Truth(doc.doc_id, kind, start, start + len(b), b, a, lang if mode == "same" else dist)
 
 
-def hard_negative(doc: Document, pair: tuple[str, str], rng: random.Random) -> tuple[Document, list[Any]]:
-    """Two people with look-alike surnames; the offsets of the four surname mentions."""
+def hard_negative(doc: Document, pair: tuple[str, str], rng: random.Random, same_given: bool = False
+                  ) -> tuple[Document, list[Any]]:
+    """Two people with look-alike surnames (``same_given``: and one given name); the offsets of
+    the four surname mentions."""
     (a, b), (g1, g2), (r1, r2) = pair, rng.sample(GIVEN, 2), rng.sample(ROLES, 2)
+    g2 = g1 if same_given else g2
+    t1, t2 = rng.choice((("Mr ", "Ms "), ("Mr ", "Mr "), ("", "")))  # a man and a woman, two men, no titles
     first = f"{a} {g1}, {r1}, said the deal would go ahead. {b} {g2}, {r2}, was less sure."
-    later = f"Mr {a} said talks would resume next week, but Ms {b} expected further delays."
+    later = f"{t1}{a} said talks would resume next week, but {t2}{b} expected further delays."
     new, i, j = insert(doc, first, later)
-    at = [i, i + first.index(f". {b} {g2},") + 2, j + 3, j + later.index(f"Ms {b} ") + 3]
+    at = [i, i + first.index(f". {b} {g2},") + 2, j + len(t1), j + later.index(f"but {t2}{b} ") + 4 + len(t2)]
     return new, [(x, x + len(name)) for x, name in zip(at, (a, b, a, b), strict=True)]
 
 
-def build(docs: list[Document], low: Counter[str], rows: list[set[str]], args: Any, rng: random.Random
+def build(docs: list[Document], low: Counter[str], rows: Rows, args: Any, rng: random.Random
           ) -> dict[str, Any]:
     """Planted, romanised, hard-negative and clean articles, and the corpus (the rest)."""
     pool, audited, truth, n = list(docs), [], [], args.per_kind
@@ -188,22 +226,31 @@ def build(docs: list[Document], low: Counter[str], rows: list[set[str]], args: A
                 pool.remove(doc)
                 audited.append(planted[0])
                 truth.append(planted[1])
-    n += n - sum(t.kind == "joining" for t in truth)  # the other half of joining: inserted given names
-    for i, doc in enumerate(pool[:n]):
-        audited.append((made := romanise(doc, rows, rng, given_name=i >= args.per_kind))[0])
+    modes = ["same"] * n + ["given"] * (n - sum(t.kind == "joining" for t in truth))  # joining's other half
+    for doc, mode in zip(pool, modes, strict=False):
+        audited.append((made := romanise(doc, rows, rng, mode))[0])
         truth.append(made[1])
-    names = sorted({name for row in rows for name in row})
+    n = len(modes)
+    names = sorted({name for row in rows for name in row["all"]})
     pairs = [(a, b) for a in names for b in names if a < b and OSA.distance(a.lower(), b.lower()) == 1
-             and not any(a in r and b in r for r in rows)]
+             and not any(a in r["all"] and b in r["all"] for r in rows)]
     groups = [[p for p in pairs if min(map(len, p)) >= 5], [p for p in pairs if min(map(len, p)) < 5]]
     negatives = {}
     for i, doc in enumerate(pool[n : n + args.hard_negatives]):
         new, negatives[doc.doc_id] = hard_negative(doc, rng.choice(groups[i % 2]), rng)  # 5+ letters, short
         audited.append(new)
     rest = pool[n + args.hard_negatives :]
-    corpus = rest[args.clean :]
+    for doc in rest[args.clean : args.clean + args.per_kind]:  # not in the headline recall: see LANGUAGES
+        audited.append((made := romanise(doc, rows, rng, "cross"))[0])
+        truth.append(made[1])
+    same_given, at = {}, args.clean + args.per_kind  # hardest: "Cheng Wei", "Cheung Wei" (reported apart)
+    for i, doc in enumerate(rest[at : at + args.hard_negatives]):
+        new, same_given[doc.doc_id] = hard_negative(doc, rng.choice(groups[i % 2]), rng, same_given=True)
+        audited.append(new)
+    corpus = rest[at + args.hard_negatives :]
     corpus = rng.sample(corpus, min(args.corpus_size, len(corpus))) if args.corpus_size else corpus
-    return {"audited": audited, "truth": truth, "negatives": negatives, "clean": rest[: args.clean],
+    return {"audited": audited, "truth": truth, "negatives": negatives, "same_given": same_given,
+            "clean": rest[: args.clean],
             "corpus": corpus}
 
 
@@ -239,8 +286,10 @@ def score(found: Any, setup: dict[str, Any]) -> dict[str, Any]:
                               for x in ("planted", "caught", "suggestion_right"))
     clean = setup["clean"]
     flags = [f for d in clean for f in by_doc.get(d.doc_id, [])]
-    extra = [f for d in text_of if d not in negatives for f in by_doc.get(d, []) if id(f) not in on_truth]
+    extra = [f for d in text_of if d not in negatives and d not in setup["same_given"]
+             for f in by_doc.get(d, []) if id(f) not in on_truth]
     merged = {d: hits(d, spans) for d, spans in negatives.items() if hits(d, spans)}
+    merged_same = {d: hits(d, spans) for d, spans in setup["same_given"].items() if hits(d, spans)}
     long_docs = {d for d, spans in negatives.items() if min(e - s for s, e in spans) >= 5}
     return {
         "planted": planted, "caught": caught, "recall": rate(caught, planted),
@@ -261,6 +310,9 @@ def score(found: Any, setup: dict[str, Any]) -> dict[str, Any]:
         "hard_negatives_5plus_letters_flagged": [len(long_docs & merged.keys()), len(long_docs)],
         "hard_negative_rules": dict(Counter(str(f.rule) for fs in merged.values() for f in fs)),
         "hard_negative_examples": [f"{f[0].rule}: {f[0].text} -> {f[0].suggestion}" for f in merged.values()],
+        "hard_negatives_same_given_name_flagged": [len(merged_same), len(setup["same_given"])],
+        "same_given_name_examples": [f"{f[0].rule}: {f[0].text} -> {f[0].suggestion}"
+                                     for f in merged_same.values()],
         "missed_examples": {k: v[:15] for k, v in missed.items()}, "wrong_suggestion_examples": wrong[:20],
     }
 
@@ -290,7 +342,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"qualcheck recall {res['recall']:.3f} ({res['caught']}/{res['planted']}), suggestion = original "
           f"{res['suggestion_right_of_caught']:.3f}, false alarms/clean doc "
           f"{res['false_alarms_per_clean_doc']} (target <= 0.05), hard negatives flagged "
-          f"{res['hard_negatives_flagged']}/{len(setup['negatives'])}, {t.seconds} s")
+          f"{res['hard_negatives_flagged']}/{len(setup['negatives'])} (same given name "
+          f"{'/'.join(map(str, res['hard_negatives_same_given_name_flagged']))}), {t.seconds} s")
     for k, row in res["by_kind"].items():
         print(f"  {k:34} recall {row['recall']:.3f} ({row['caught']}/{row['planted']})  "
               f"suggestion {row['suggestion_right_of_caught']:.3f}")

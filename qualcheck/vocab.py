@@ -28,6 +28,8 @@ _POSSESSIVES = ("'s", "\u2019s", "s'", "s\u2019")
 @lru_cache(maxsize=1 << 18)
 def base_form(word: str) -> str:
     """The word without a possessive ending: "SM's" -> "SM", "Lee's" -> "Lee"."""
+    if "'" not in word and "\u2019" not in word:
+        return word  # most words: no apostrophe, nothing to strip
     for suffix in _POSSESSIVES:
         if word.endswith(suffix) and len(word) > len(suffix) + 1:
             return word[: -len(suffix)] + ("s" if suffix[0] == "s" else "")

@@ -455,7 +455,7 @@ def test_every_report_format_is_written_whatever_the_inputs(matrix: Matrix, tmp_
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     formats = ["csv", "html", "json", "jsonl", "sarif", "github", "junit", "text"]
     written = matrix.report.write(tmp_path, formats)
-    assert len(written) == 11
+    assert len(written) == 12
     for path in written:
         path.read_bytes().decode("utf-8")  # valid UTF-8 even for a name with non-UTF-8 bytes
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
