@@ -71,6 +71,10 @@ def _deletes(word: str) -> set[str]:
 class NeighborIndex:
     """Words within a small edit distance of a query, found without scanning the list.
 
+    Distance 1 comes from shared deletions (any word one edit away); distance 2 from a scan
+    in C over the words of similar length that share the query's first letter, because a
+    slip seldom changes a word's first letter (and scanning every word cost ~1 ms a query).
+
     Args:
         words: the words to index (compared as given; pass lower-case forms for
             case-blind lookup).
@@ -78,25 +82,28 @@ class NeighborIndex:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._by_key: dict[str, list[str]] = defaultdict(list)
-        self._by_len: dict[int, list[str]] = defaultdict(list)
-        self._near: dict[tuple[int, int], list[str]] = {}
+        self._by_len: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._near: dict[tuple[str, int, int], list[str]] = {}
         for w in sorted(set(words)):
             self._by_key[w].append(w)
-            self._by_len[len(w)].append(w)
+            self._by_len[w[:1], len(w)].append(w)
             for d in _deletes(w):
                 self._by_key[d].append(w)
 
-    def _similar_length(self, n: int, spread: int) -> list[str]:
-        """Words of length ``n - spread .. n + spread``, listed once per (n, spread) and kept."""
-        key = (n, spread)
+    def _similar_length(self, first: str, n: int, spread: int) -> list[str]:
+        """Words starting with ``first`` of length ``n - spread .. n + spread`` (listed once, kept)."""
+        key = (first, n, spread)
         words = self._near.get(key)
         if words is None:
             sizes = range(n - spread, n + spread + 1)
-            words = self._near[key] = [w for k in sizes for w in self._by_len.get(k, ())]
+            words = self._near[key] = [w for k in sizes for w in self._by_len.get((first, k), ())]
         return words
 
     def lookup(self, query: str, max_distance: int = 1) -> list[tuple[str, int]]:
-        """Indexed words at OSA distance 1..``max_distance`` from ``query``, nearest first."""
+        """Indexed words at OSA distance 1..``max_distance`` from ``query``, nearest first.
+
+        Words two or more edits away are found only when they share the query's first letter.
+        """
         if max_distance < 1:
             raise ValueError("max_distance must be at least 1")
         found: dict[str, int] = {}
@@ -105,7 +112,8 @@ class NeighborIndex:
                 if w != query and w not in found:
                     found[w] = OSA.distance(query, w)
         if max_distance >= 2:  # two edits: compare with words of similar length, in C
-            for w, dist, _ in process.extract_iter(query, self._similar_length(len(query), max_distance),
+            similar = self._similar_length(query[:1], len(query), max_distance)
+            for w, dist, _ in process.extract_iter(query, similar,
                                                    scorer=OSA.distance,
                                                    score_cutoff=max_distance):
                 if w != query:

@@ -146,6 +146,36 @@ def _capitalised_in_corpus(ctx: CheckContext, word: str) -> bool:
     return casing is not None and casing[0].isupper()
 
 
+def _capitalised_elsewhere(ctx: CheckContext, t: Token, norm: str) -> bool:
+    """True when the word is written capitalised mid-sentence somewhere besides ``t`` itself
+    (only mid-sentence words outside headlines vote on casing, ``t`` among them)."""
+    votes = ctx.vocab.casing.get(norm)
+    if not votes:
+        return False
+    capitalised = sum(n for form, n in votes.items() if form[:1].isupper())
+    own = 0 if (t.sentence_start or t.headline) else int(t.text[:1].isupper())
+    return capitalised - own >= 1 and capitalised * 2 > sum(votes.values())
+
+
+def _in_title_of_words(view: DocView, t: Token) -> bool:
+    """True when ``t`` sits in a capitalised name made of common words ("Enviromental Research
+    Council"): there the capitals mark the title, not a name nobody may spell-check."""
+    index: dict[int, int] | None = view.memo.get("word_index")
+    if index is None:
+        index = view.memo["word_index"] = {w.start: i for i, w in enumerate(view.words)}
+    i = index.get(t.start)
+    if i is None:
+        return False
+    words, text, freq = view.words, view.doc.text, word_frequencies()
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words):
+            other = words[j]
+            gap = text[min(other.end, t.end) : max(other.start, t.start)]
+            if other.text[:1].isupper() and gap == " " and freq.get(other.norm, 0) >= OPENING_FIX_FREQUENCY:
+                return True
+    return False
+
+
 def known_misspelling(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     """A word on the shipped list of 95,000 known misspellings ("courtsey" for "courtesy").
 
@@ -165,7 +195,10 @@ def known_misspelling(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         used = ctx.vocab.count(form) if form.islower() else ctx.vocab.norm_count(norm)
         if used >= 10 and ctx.vocab.docs(norm) >= 3:
             continue  # on the list, but the house writes it this way on purpose ("Wass" is a name)
-        name = not t.sentence_start or _capitalised_in_corpus(ctx, form)  # used mid-sentence, capitalised
+        # Capitals say nothing at a sentence start or in a headline; elsewhere they mark a name,
+        # and so does a capitalised use of the word mid-sentence anywhere else.
+        name = not (t.sentence_start or t.headline or _in_title_of_words(view, t)) \
+            or _capitalised_elsewhere(ctx, t, norm)
         if form[0].isupper() and name and not _capitalised_in_corpus(ctx, fixes[0]):
             continue  # "Energis", "Stubbs": names on the list; "Novermber" stays (November is a name)
         suggestion = match_case(form, fixes[0])
@@ -179,17 +212,32 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     Why: catches slips that are on no list ("entertainmnet"), without flagging jargon
     or names the corpus uses.
     Example: "the goverment said" -> suggest "government".
-    Known problems: capitalised words are left to the name rules, so a misspelt word
-    at the start of a sentence is only caught when it is on the known-misspellings list.
+    A capitalised word is checked only where capitals say nothing (a sentence start, a
+    headline), when the corpus never writes it capitalised mid-sentence (so it is no name
+    the house uses), and only against a common English word one edit away
+    ("Enviromental" -> "Environmental").
+    Known problems: other capitalised words are left to the name rules, so "Reasearch"
+    mid-sentence in a title is missed; a foreign name opening a sentence, unknown to the
+    corpus and one letter from a common word, is flagged.
     """
     from qualcheck.lexicon import english_index
 
     table = known_misspellings()
     dictionary = english_words()
     for t, form, norm in candidate_words(view, ctx):
-        if norm in dictionary or form[0].isupper() or form != norm:
+        if norm in dictionary or "-" in norm or norm in table or len(norm) < 4:
+            continue
+        opening = form[0].isupper() and (t.sentence_start or t.headline) and form[1:] == norm[1:]
+        if form != norm and not opening:
             continue  # capitalised: the name rules; "iPhoto": a brand
-        if "-" in norm or norm in table or len(norm) < 4 or is_english(norm) or ctx.is_known(norm):
+        if is_english(norm) or ctx.is_known(norm):
+            continue
+        if opening:
+            if ctx.vocab.majority_casing(norm) is None:  # never seen mid-sentence: no known name
+                fix = _common_neighbour(norm)
+                if fix:
+                    yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean "
+                              f"'{match_case(form, fix)}'?", match_case(form, fix))
             continue
         split = compound_split(norm)
         if split is not None:
@@ -213,6 +261,20 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         evidence = f" (used {used} times in the corpus)" if used else ""
         yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean '{best}'{evidence}?",
                   match_case(form, best))
+
+
+OPENING_FIX_FREQUENCY = 10_000  # a capitalised opening word is only corrected to a word this common
+
+
+def _common_neighbour(norm: str) -> str | None:
+    """The most common English word one edit from ``norm``, if it is common enough."""
+    from qualcheck.lexicon import english_index
+
+    freq = word_frequencies()
+    options = [w for w, _ in english_index().lookup(norm, 1) if freq.get(w, 0) >= OPENING_FIX_FREQUENCY]
+    if is_derivation(norm) or compound_split(norm) or not options:
+        return None
+    return max(options, key=lambda w: (freq.get(w, 0), w))
 
 
 def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
