@@ -60,14 +60,16 @@ def _parts(view: DocView) -> Iterator[Token]:
 def candidate_words(view: DocView, ctx: CheckContext) -> list[tuple[Token, str, str]]:
     """(token, surface form without possessive, case-folded key) for every checkable word.
 
-    Computed once per document and shared by the spelling rules.
+    Computed once per document and shared by the spelling rules; dictionary words, which
+    every one of them passes, are left out.
     """
     cached: list[tuple[Token, str, str]] | None = view.memo.get("candidate_words")
     if cached is None:
         cached = []
         sic = "[sic]" in view.doc.text.lower()
+        dictionary = english_words()  # every spelling rule passes dictionary words: drop them here
         for t in _parts(view):
-            if sic and _marked_sic(view, t):
+            if t.norm in dictionary or (sic and _marked_sic(view, t)):
                 continue
             form = base_form(t.text)
             norm = normalize_word(form)
