@@ -17,6 +17,8 @@ _GLUED = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([,;!?]|\.(?=[A-Z][a-z]))([^\W\d
 # Frequency (pyspellchecker's list) from which a word is common: a capitalised word glued after
 # a full stop ("said.The") or repeated at a sentence start ("The The") is then no name.
 COMMON_WORD = 20_000
+_TRIGGER = re.compile(r"[,;!?.][^\W\d_]")  # what every _GLUED match contains, found fast
+_REPEAT = re.compile(r"\b(\w[\w'\u2019]*)[^\S\n]+\1\b", re.IGNORECASE)  # a cheap superset of doubled words
 _DOUBLE_OK = frozenset({"that", "had", "ha", "bye", "no", "very", "so", "really", "knock", "tut", "is"})
 
 
@@ -33,8 +35,12 @@ def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     gluing a name ("said.Smith").
     """
     text = view.doc.text
-    urls = [(t.start, t.end) for t in view.tokens if t.kind in ("url", "email", "handle", "hashtag")]
+    if not _TRIGGER.search(text):
+        return  # no punctuation touching a letter: the full pattern cannot match
+    urls: list[tuple[int, int]] | None = None
     for m in _GLUED.finditer(text):
+        if urls is None:  # listed on the first candidate only: most texts have none
+            urls = [(t.start, t.end) for t in view.tokens if t.kind in ("url", "email", "handle", "hashtag")]
         if any(s <= m.start() < e for s, e in urls):
             continue
         word, punct, glued = m.groups()
@@ -85,8 +91,10 @@ def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     list and repeated capitalised names ("Duran Duran") are skipped; other deliberate
     repeats are flagged, and a repeat across a line break is not.
     """
-    words = view.words
     text = view.doc.text
+    if not _REPEAT.search(text):
+        return  # no two neighbouring chunks alike: nothing to check word by word
+    words = view.words
     for a, b in zip(words, words[1:], strict=False):
         gap = text[a.end : b.start]
         if a.norm != b.norm or a.norm in _DOUBLE_OK or gap.strip() or "\n" in gap:
