@@ -245,7 +245,12 @@ def name_casing(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     for norm, forms in grouped.items():
         if len(norm) < 2:
             continue
-        article = article_casings(forms, shouted) if any(map(marked, forms)) else Counter()
+        deliberate = any(map(marked, forms))
+        if not deliberate:  # no casing to enforce unless the corpus majority is a deliberate one
+            majority = ctx.vocab.majority_casing(norm)
+            if not majority or not marked(majority):
+                continue
+        article = article_casings(forms, shouted) if deliberate else Counter()
         for form, tokens in forms.items():
             if form.islower() and is_english(norm):
                 continue  # "us" beside "US": a word, not a casing
