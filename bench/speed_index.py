@@ -136,27 +136,36 @@ def phase_generate(seed: int, size: int) -> dict[str, Any]:
     return {"seconds": t.seconds, "mean_chars": round(chars / max(1, size))}
 
 
-def phase_build(seed: int, size: int, workers: int | None, path: str) -> dict[str, Any]:
+def phase_build(seed: int, size: int, workers: int | None, path: str, start: int = 0) -> dict[str, Any]:
+    """Add copies ``start .. start + size`` to the index at ``path`` (created when missing)."""
+    import sqlite3
+
     from qualcheck.index.persistent import open_index
 
     corpus = Corpus(seed)
     marks: list[tuple[int, float]] = [(0, time.perf_counter())]
     cpu = os.times()
     with open_index(path, create=True) as index, timed() as t:
-        added = index.add(corpus.stream(size), workers=workers,
+        before = len(index)
+        added = index.add(corpus.stream(size, start), workers=workers,
                           progress=lambda done, _: marks.append((done, time.perf_counter())))  # fmt: skip
     cpu_end = os.times()
     quarters = [marks[round(q * (len(marks) - 1) / 4)] for q in range(5)] if len(marks) > 8 else []
     by_quarter = [rate(b[0] - a[0], b[1] - a[1], 1) for a, b in zip(quarters, quarters[1:], strict=False)]
     with open_index(path) as index:
-        disk = index.info()["size_bytes"]
+        disk, documents = index.info()["size_bytes"], len(index)
+    db = sqlite3.connect(path)  # the compressed texts, as stored
+    text = int(db.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM docs").fetchone()[0])
+    db.close()
     own = cpu_end.user + cpu_end.system - cpu.user - cpu.system
     children = cpu_end.children_user + cpu_end.children_system - cpu.children_user - cpu.children_system
-    return {"documents": added, "seconds": t.seconds, "articles_per_second": rate(added, t.seconds, 1),
-            "articles_per_second_by_quarter": by_quarter,
+    return {"documents": added, "documents_before": before, "seconds": t.seconds,
+            "articles_per_second": rate(added, t.seconds, 1), "articles_per_second_by_quarter": by_quarter,
             "cpu_seconds_writer": round(own, 2), "cpu_seconds_workers": round(children, 2),
             "peak_rss_mb": peak_mb(), "peak_rss_worker_mb": peak_mb(resource.RUSAGE_CHILDREN),
-            "disk_bytes": disk, "disk_bytes_per_doc": round(disk / max(1, added))}  # fmt: skip
+            "disk_bytes": disk, "disk_bytes_per_doc": round(disk / max(1, documents)),
+            "compressed_text_bytes_per_doc": round(text / max(1, documents)),
+            "disk_bytes_per_doc_beyond_text": round((disk - text) / max(1, documents))}  # fmt: skip
 
 
 def phase_audit(seed: int, size: int, n: int, path: str) -> dict[str, Any]:
@@ -287,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
         os.remove(f"{tmp}/serial.qcx")
         many = run_phase("build", args.seed, args.size, workers, f"{tmp}/full.qcx")
         audit = run_phase("audit", args.seed, args.size, args.queries, f"{tmp}/full.qcx")
+        # 1,000 new articles added to the big index (copies beyond the queries' range)
+        grow = run_phase("build", args.seed, 1000, workers, f"{tmp}/full.qcx", 10 * args.size + 10_000)
         sub = run_phase("sign", args.seed, args.subset)
         for n in dict.fromkeys([1, workers]):
             sub[f"build_workers_{n}"] = run_phase("build", args.seed, args.subset, n, f"{tmp}/sub{n}.qcx")
@@ -298,6 +309,7 @@ def main(argv: list[str] | None = None) -> None:
         "prepare_vs_sign": rate(sub["prepare_articles_per_second"], ds["sign_articles_per_second"], 2),
         **{f"build_workers_{n}_vs_sign_and_insert": rate(sub[f"build_workers_{n}"]["articles_per_second"],
                                                           ds_build, 2) for n in dict.fromkeys([1, workers])},
+        f"full_build_workers_{workers}_vs_sign_and_insert": rate(many["articles_per_second"], ds_build, 2),
         "search_vs_query_and_verify": rate(sub["audit"]["search_articles_per_second"], ds_query, 2),
         "audit_vs_query_and_verify": rate(sub["audit"]["articles_per_second"], ds_query, 2),
     }
@@ -305,7 +317,8 @@ def main(argv: list[str] | None = None) -> None:
         "size": args.size, "serial_size": serial, "subset": args.subset, "queries": args.queries,
         "workers": workers, "bbc_articles": n_bases, "generate": gen, "build_workers_1": one, par: many,
         "speedup": rate(many["articles_per_second"], one["articles_per_second"], 2),  # sizes may differ
-        "audit": audit, "subset_qualcheck": sub, "subset_datasketch": ds, "qualcheck_over_datasketch": ratios,
+        "audit": audit, "add_1000_to_the_index": grow,
+        "subset_qualcheck": sub, "subset_datasketch": ds, "qualcheck_over_datasketch": ratios,
         "load_average_start_end": [load0, os.getloadavg()],
     }  # fmt: skip
     emit(NAME, metrics, args.json_out, started)

@@ -150,12 +150,12 @@ def test_writer_killed_at_random_moments_leaves_old_or_new_state(tmp_path: Path)
             job = {"index": str(path), "op": "add", "chunk": CHUNK,
                    "docs": [{"id": d.doc_id, "text": d.text} for d in batch]}
         elif op == "replace":  # re-add existing ids with new text: delete + insert in one chunk
-            ids = list(state)[: 40 * CHUNK]
+            ids = list(state)[: 300 * CHUNK]  # enough work to outlast 800 ms
             batch = [Document(i, f"{i}.txt", text(rng)) for i in ids]
             job = {"index": str(path), "op": "add", "chunk": CHUNK,
                    "docs": [{"id": d.doc_id, "text": d.text} for d in batch]}
         else:
-            ids = list(state)[-60 * CHUNK:]
+            ids = list(state)[-min(400, len(state) // (2 * CHUNK)) * CHUNK :]  # at most half
             job = {"index": str(path), "op": "remove", "chunk": CHUNK, "ids": ids}
         run = run_killed(script, job, tmp_path, delay=rng.uniform(0.05, 0.8))
         assert run.returncode in (0, -signal.SIGKILL), run.stderr[-2000:]

@@ -11,6 +11,7 @@ import functools
 import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,14 @@ from click.testing import CliRunner
 from synthetic import copy_article, doc, join, rewrite, sentences
 
 from qualcheck.cli import main
-from qualcheck.index import parallel
+from qualcheck.index import TokenStream, parallel
 from qualcheck.index.persistent import CorpusIndex, open_index
 from qualcheck.index.store import IndexSettings
 from qualcheck.types import Document
 from qualcheck.vocab import Vocabulary
 
 ROOT = Path(__file__).parents[1]
-TABLES = ("docs", "bands", "forms", "norms")
+TABLES = ("docs", "segments", "postings", "forms", "norms")
 
 
 def _corpus(n: int = 260) -> tuple[list[Document], list[Document]]:
@@ -70,9 +71,9 @@ def assert_same_index(path: Path, reference: Path) -> None:
         assert got.info()["documents"] == ref.info()["documents"] == len({d.doc_id for d in DOCS})
         assert got.ids() == ref.ids()
         some = ["s0", "s3", "s7", "s99", "s250"]
-        assert [r.signature for r in got.store.records(list(got.store.keys_of(some).values()))] == [
-            r.signature for r in ref.store.records(list(ref.store.keys_of(some).values()))
-        ]
+        assert got.store.records(list(got.store.keys_of(some).values())) == ref.store.records(
+            list(ref.store.keys_of(some).values())
+        )
         for q in QUERIES:
             assert got.candidates(q, 0.2) == ref.candidates(q, 0.2)
         assert sum(bool(got.candidates(q, 0.2)) for q in QUERIES) >= 10
@@ -220,11 +221,13 @@ def test_prepare_is_pure_and_plain(serial: Path) -> None:
     """The same document gives the same record on every call; only plain values inside."""
     import pickle
 
-    record, vocabulary = parallel.prepare(DOCS[10], IndexSettings())
+    record, signature, vocabulary = parallel.prepare(DOCS[10], IndexSettings())
     again = parallel.prepare(DOCS[10], IndexSettings())
-    assert (record, vocabulary) == again and record.key == 0 and record.meta == '{"desk": "metro"}'
-    assert pickle.loads(pickle.dumps((record, vocabulary))) == (record, vocabulary)
+    assert (record, signature, vocabulary) == again and record.key == 0 and record.meta == '{"desk": "metro"}'
+    assert pickle.loads(pickle.dumps(again)) == again
     with open_index(serial) as index:
         assert isinstance(index, CorpusIndex)
         (stored,) = index.store.records(list(index.store.keys_of(["s3"]).values()))
-        assert stored.signature == record.signature and stored.shingles == record.shingles
+        assert stored == replace(record, key=stored.key)
+        shingles = TokenStream.of(DOCS[10].text).shingles(3)
+        assert signature == index.signer.sign_shingles(shingles).hashvalues.astype("<u4").tobytes()

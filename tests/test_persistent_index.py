@@ -21,6 +21,7 @@ import sys
 import textwrap
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,14 +137,16 @@ def test_documents_round_trip_and_info(tmp_path: Path) -> None:
         info = index.info()
         assert info["documents"] == 11 and info["backend"] == "sqlite" and info["size_bytes"] > 0
         assert info["settings"] == {"shingle_size": 3, "num_perm": 256, "seed": 1, "hash": "blake2b-64",
-                                    "format_version": 1}  # fmt: skip
+                                    "format_version": 2}  # fmt: skip
         assert info["created"] <= info["updated"] and info["created"].endswith("+00:00")
-    db = sqlite3.connect(tmp_path / "all.qcx")  # plain values only: raw uint32, JSON, zlib
-    sig, sh, meta, size = db.execute(
-        "SELECT signature, shingles, meta, size FROM docs WHERE key = 11"
-    ).fetchone()
-    assert len(sig) == 256 * 4 and len(sh) == 4 * size and json.loads(meta)["source"] == "staff"
-    assert db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 256 * 11
+    db = sqlite3.connect(tmp_path / "all.qcx")  # plain values only: JSON, zlib, packed integers
+    meta, size, text = db.execute("SELECT meta, size, text FROM docs WHERE key = 11").fetchone()
+    assert json.loads(meta)["source"] == "staff" and zlib.decompress(text).decode() == docs[-1].text
+    assert size == TokenStream.of(docs[-1].text).shingles(3).size
+    ((postings,),) = db.execute("SELECT SUM(postings) FROM segments").fetchall()
+    assert postings == 256 * 11  # one per MinHash value of each document
+    blobs = sum(len(b) for (b,) in db.execute("SELECT data FROM postings"))
+    assert blobs == 7 * postings  # small segment: 4-byte check + 3-byte key offset per posting
     db.close()
 
 
@@ -181,22 +184,40 @@ def test_adding_to_an_existing_index_rebuilds_nothing(tmp_path: Path) -> None:
     path = tmp_path / "grow.qcx"
     with build(path, old) as index:
         db = sqlite3.connect(path)
-        before = db.execute("SELECT band, doc FROM bands ORDER BY band, doc").fetchall()
-        rows = db.execute("SELECT key, doc_id, signature FROM docs ORDER BY key").fetchall()
+        rows = db.execute("SELECT * FROM docs ORDER BY key").fetchall()
+        found = {d.doc_id: index.candidates(d, 0.9) for d in old[:20]}
         started = time.perf_counter()
-        assert index.add(new) == 1000
+        assert index.add(new, chunk_size=100) == 1000
         seconds = time.perf_counter() - started
-        assert (
-            db.execute("SELECT key, doc_id, signature FROM docs WHERE key <= 200 ORDER BY key").fetchall()
-            == rows
-        )
-        assert (
-            db.execute("SELECT band, doc FROM bands WHERE doc <= 200 ORDER BY band, doc").fetchall() == before
-        )
-        assert db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 256 * 1200
+        assert db.execute("SELECT * FROM docs WHERE key <= 200 ORDER BY key").fetchall() == rows
+        ((postings,), (segments,)) = db.execute(
+            "SELECT SUM(postings) FROM segments UNION ALL SELECT COUNT(*) FROM segments").fetchall()
+        assert postings == 256 * 1200 and segments < 10  # 11 chunks written, merged by size tiers
         db.close()
+        assert {d.doc_id: index.candidates(d, 0.9) for d in old[:20]} == found
+        copies = [Document(f"copy{i}", "c.txt", d.text) for i, d in enumerate(old[:5] + new[-5:])]
+        assert [index.candidates(c, 0.9) for c in copies] == [[d.doc_id] for d in old[:5] + new[-5:]]
         assert index.vocabulary() == Vocabulary.build(old + new)
     print(f"\nadded 1,000 60-word documents to a 200-document index in {seconds:.2f} s")
+
+
+def test_removed_documents_leave_the_postings_at_the_next_merge(tmp_path: Path) -> None:
+    rng = random.Random(4)
+    docs = [doc(f"d{i}", join(sentences(rng, 80))) for i in range(40)]
+    with open_index(tmp_path / "rm.qcx", create=True) as index:
+        index.add(docs, chunk_size=10)
+        copy = Document("copy", "c.txt", docs[3].text)
+        assert index.candidates(copy, 0.9) == ["d3"]
+        assert index.remove(["d3"]) == 1
+        assert index.candidates(copy, 0.9) == []  # its postings remain but name no stored document
+        index.add([docs[3]])  # back under a new key
+        assert index.candidates(copy, 0.9) == ["d3"]
+        index.add([doc(f"e{i}", join(sentences(rng, 80))) for i in range(40)], chunk_size=10)  # merges
+    db = sqlite3.connect(tmp_path / "rm.qcx")
+    keys = {k for (k,) in db.execute("SELECT key FROM docs")}
+    ((postings,),) = db.execute("SELECT SUM(postings) FROM segments").fetchall()
+    assert len(keys) == 80 and postings >= 256 * 80
+    db.close()
 
 
 # --- candidate recall against brute force, equality with the in-memory engine --------------
@@ -256,11 +277,22 @@ def test_settings_mismatch_is_one_clear_line(tmp_path: Path) -> None:
     with open_index(path) as index:  # without settings: the stored ones
         assert index.settings.num_perm == 128 and len(index) == 1
     db = sqlite3.connect(path)
-    db.execute("UPDATE settings SET value = '2' WHERE name = 'format_version'")
+    db.execute("UPDATE settings SET value = '3' WHERE name = 'format_version'")
     db.commit()
     db.close()
-    with pytest.raises(IndexFormatError, match="index format 2 is newer than this qualcheck reads"):
+    with pytest.raises(IndexFormatError, match="index format 3 is newer than this qualcheck reads"):
         open_index(path)
+    db = sqlite3.connect(path)  # the layout of format 1: one row per posting, blobs per document
+    db.executescript("""UPDATE settings SET value = '1' WHERE name = 'format_version';
+        DROP TABLE segments; DROP TABLE postings;
+        CREATE TABLE bands (band INTEGER, doc INTEGER, PRIMARY KEY (band, doc)) WITHOUT ROWID;""")
+    db.close()
+    with pytest.raises(IndexFormatError) as err:
+        open_index(path)
+    assert str(err.value) == (
+        f"{path}: index format 1 is older than this qualcheck reads (2); "
+        "rebuild it with 'qualcheck index build'"
+    )
     with pytest.raises(ValueError, match="num_perm must be an integer >= 16"):
         IndexSettings(num_perm=8)
 

@@ -4,11 +4,11 @@ What: :func:`prepare` is the per-document work of :meth:`CorpusIndex.add
 <qualcheck.index.persistent.CorpusIndex.add>` as a pure function of a ``Document``: tokenise
 once, hash the words, shingle, MinHash, count the vocabulary, encode the stored record. It
 returns plain data: a :class:`~qualcheck.index.store.StoredDoc` (strings, ints, bytes; its
-key is assigned by the writer) and the vocabulary counts. :func:`prepared_chunks` runs it
-over a stream of documents, write chunk by write chunk, on a pool: inline (``workers=1``), a
-local ``ProcessPoolExecutor`` (default: ``os.cpu_count()`` processes) or a Dask cluster
-(:mod:`qualcheck.index.pools`), and yields :class:`PreparedChunk` s in input order; the caller's process
-writes each one as one transaction.
+key is assigned by the writer), the MinHash values as bytes and the vocabulary counts.
+:func:`prepared_chunks` runs it over a stream of documents, write chunk by write chunk, on a
+pool: inline (``workers=1``), a local ``ProcessPoolExecutor`` (default: ``os.cpu_count()``
+processes) or a Dask cluster (:mod:`qualcheck.index.pools`), and yields :class:`PreparedChunk` s
+in input order; the caller's process writes each one as one transaction.
 
 Why this way:
 
@@ -41,12 +41,13 @@ from types import MappingProxyType
 
 import numpy as np
 
-from qualcheck.index import store as _store
+from qualcheck.index import vocab_delta as _vocab
 from qualcheck.index.pools import FutureLike, Pool, dask_pool, local_pool, resolve_workers, terminal_progress
-from qualcheck.index.shingles import TokenStream
+from qualcheck.index.scan import Scanned, scan_text
+from qualcheck.index.shingles import shingles_from_hashes, surface_hashes
 from qualcheck.index.signatures import Signer
-from qualcheck.index.store import IndexSettings, StoredDoc, VocabularyDelta, doc_vocabulary, norm_of
-from qualcheck.text import tokenize, words
+from qualcheck.index.store import IndexSettings, StoredDoc, pack_u32
+from qualcheck.index.vocab_delta import VocabularyDelta
 from qualcheck.types import Document
 
 __all__ = ["PreparedChunk", "dask_pool", "local_pool", "merge_vocabulary", "prepare", "prepare_part",
@@ -60,16 +61,18 @@ _NO_VOTE = 1 << 62  # VocabularyDelta's "no casing vote yet" order
 
 # A Document as plain fields (its meta a dict: a MappingProxyType does not pickle).
 DocRow = tuple[str, str, str, str, str, str, int, dict[str, str]]
-Part = tuple[list[StoredDoc], VocabularyDelta]
+Part = tuple[list[StoredDoc], list[bytes], VocabularyDelta]
 
 
 @dataclass
 class PreparedChunk:
     """One write unit: ``records`` (key 0, de-duplicated by doc_id, last version wins, in order),
-    their vocabulary in ``parts`` (``(first record, part vocabulary)``: :func:`merge_vocabulary`
-    into the write's delta) and ``inputs``, the documents read for it (repeats included)."""
+    their MinHash values in ``signatures`` (raw uint32 bytes, one per record), their vocabulary
+    in ``parts`` (``(first record, part vocabulary)``: :func:`merge_vocabulary` into the
+    write's delta) and ``inputs``, the documents read for it (repeats included)."""
 
     records: list[StoredDoc]
+    signatures: list[bytes]
     parts: list[tuple[int, VocabularyDelta]]
     inputs: int
 
@@ -84,15 +87,26 @@ def _signer(num_perm: int, shingle_size: int, seed: int) -> Signer:
     return Signer(num_perm, shingle_size, seed)
 
 
-def prepare(doc: Document, settings: IndexSettings) -> tuple[StoredDoc, dict[str, tuple[int, int, int]]]:
-    """The stored record of ``doc`` (key 0) and its vocabulary counts (:func:`doc_vocabulary`)."""
-    tokens = tokenize(doc.text)  # once: shingles and vocabulary read the same tokens
-    ws = words(tokens)
-    stream = TokenStream.from_words([norm_of(t.text) for t in ws], [(t.start, t.end) for t in ws])
-    shingles = np.asarray(stream.shingles(settings.shingle_size), dtype=np.uint32)
-    signer = _signer(settings.num_perm, settings.shingle_size, settings.seed)
-    signature = np.asarray(signer.sign_shingles(shingles).hashvalues, dtype=np.uint32)
-    return StoredDoc.of(0, doc, signature, shingles), doc_vocabulary(tokens)
+Counts = dict[str, tuple[int, int, int]]  # one document's vocabulary (doc_vocabulary)
+
+
+def prepare(doc: Document, settings: IndexSettings) -> tuple[StoredDoc, bytes, Counts]:
+    """The stored record of ``doc`` (key 0), its MinHash values (raw little-endian uint32) and
+    its vocabulary counts (:func:`qualcheck.index.store.doc_vocabulary`)."""
+    record, signature, scanned = _prepare(doc, settings)
+    return record, signature, scanned.vocabulary()
+
+
+def _prepare(doc: Document, settings: IndexSettings) -> tuple[StoredDoc, bytes, Scanned]:
+    """:func:`prepare` with the vocabulary still as tokens (summed per part: ``add_scans``).
+
+    One regex pass (:func:`qualcheck.index.scan.scan_text`) gives the words and the vocabulary;
+    the words become cached 64-bit hashes, the shingles and MinHash values numpy arithmetic.
+    """
+    scanned = scan_text(doc.text)
+    shingles = shingles_from_hashes(surface_hashes(scanned.words), settings.shingle_size).astype(np.uint32)
+    signature = _signer(settings.num_perm, settings.shingle_size, settings.seed).values(shingles)
+    return StoredDoc.of(0, doc, shingles.size), pack_u32(signature), scanned
 
 
 def _row(doc: Document) -> DocRow:
@@ -106,21 +120,33 @@ def _document(row: DocRow) -> Document:
 
 def prepare_part(rows: Sequence[DocRow], settings: IndexSettings) -> Part:
     """:func:`prepare` each document; their vocabulary summed, document ``i`` with key ``i``."""
-    records, delta = [], VocabularyDelta()
-    for i, row in enumerate(rows):
-        record, vocabulary = prepare(_document(row), settings)
-        delta.apply(vocabulary, +1, i)
+    records, signatures, scans = [], [], []
+    for row in rows:
+        record, signature, scanned = _prepare(_document(row), settings)
         records.append(record)
-    return records, delta
+        signatures.append(signature)
+        scans.append(scanned)
+    delta = VocabularyDelta()
+    delta.add_scans(scans)
+    return records, signatures, delta
 
 
 def merge_vocabulary(into: VocabularyDelta, part: VocabularyDelta, key_offset: int) -> None:
     """Add ``part`` (keys relative) to ``into`` as if its document ``i`` had key ``key_offset + i``.
 
-    Equals applying the part's documents one by one after ``into``'s, in that order (same
-    sums, same first-vote orders, same row order).
+    ``part`` is consumed (its rows may become ``into``'s). Equals applying the part's documents
+    one by one after ``into``'s, in that order (same sums, same first-vote orders, same row
+    order).
     """
-    shift = key_offset << _store._POS_BITS
+    shift = key_offset << _vocab._POS_BITS
+    into.additive = into.additive and part.additive
+    if not into.forms and not into.norms:  # the first part: adopt its rows (the part is used up)
+        if shift:
+            for row in part.forms.values():
+                if row[3] != _NO_VOTE:
+                    row[3] += shift
+        into.forms, into.norms = part.forms, part.norms
+        return
     for form, (count, docs, votes, order) in part.forms.items():
         row = into.forms.setdefault(form, [0, 0, 0, _NO_VOTE])
         row[0] += count
@@ -135,10 +161,11 @@ def merge_vocabulary(into: VocabularyDelta, part: VocabularyDelta, key_offset: i
 
 
 def _merge(parts: Iterable[Part], inputs: int) -> PreparedChunk:
-    chunk = PreparedChunk([], [], inputs)
-    for records, vocabulary in parts:
+    chunk = PreparedChunk([], [], [], inputs)
+    for records, signatures, vocabulary in parts:
         chunk.parts.append((len(chunk.records), vocabulary))
         chunk.records.extend(records)
+        chunk.signatures.extend(signatures)
     return chunk
 
 

@@ -2,7 +2,7 @@
 
 What: :func:`open_index` opens (or creates) a :class:`CorpusIndex` in an SQLite file or a
 Redis database (``redis://host:port/N``). It stores each document's text (compressed),
-metadata, MinHash signature, shingle set and LSH postings, plus the vocabulary aggregates
+metadata, shingle-set size and LSH postings (packed: :mod:`.postings`), plus the vocabulary aggregates
 the language checks need, all updated incrementally: :meth:`CorpusIndex.add` streams
 documents in chunks (one atomic write each), re-adding a doc_id replaces it,
 :meth:`CorpusIndex.remove` decrements everything it added. The per-document work
@@ -19,7 +19,8 @@ engine's LSH Ensemble but without a rebuild per update:
 3. a document is kept when ``k`` is plausible for a pair at the threshold (a binomial test,
    :func:`qualcheck.index.candidates.plausible`): a long source needs one agreeing value, a
    source of the query's size several, which drops most chance agreements;
-4. survivors are checked exactly against their stored shingles (containment >= threshold).
+4. survivors are checked exactly (containment >= threshold) against their shingle sets,
+   recomputed from the stored text (a small LRU cache keeps recent ones).
 
 Every band of every LSH Ensemble configuration implies a one-row agreement, so step 2 finds
 a superset of what the in-memory ensemble finds; ``tests/test_persistent_index.py``
@@ -43,7 +44,7 @@ measures recall against brute force.
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import closing
 from dataclasses import asdict, replace
@@ -57,29 +58,32 @@ import numpy.typing as npt
 
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, band_keys, containment, plausible
 from qualcheck.index.parallel import CHUNK_SIZE, Pool, PreparedChunk, prepared_chunks
-from qualcheck.index.shingles import TokenStream
+from qualcheck.index.scan import scan, surface_words
+from qualcheck.index.shingles import shingles_from_hashes, surface_hashes
 from qualcheck.index.signatures import Signer
 from qualcheck.index.store import (
     BUILD,
     FORMAT_VERSION,
     WORD_HASH,
+    BandKeys,
     IndexFormatError,
     IndexSettings,
     Store,
     StoredDoc,
-    VocabularyDelta,
     decompress_text,
-    doc_vocabulary,
-    norm_of,
-    unpack_u32,
 )
-from qualcheck.text import tokenize
+from qualcheck.index.vocab_delta import VocabularyDelta, norm_of
 from qualcheck.types import Document
 from qualcheck.vocab import Vocabulary
 
 __all__ = ["CorpusIndex", "IndexFormatError", "IndexSettings", "open_index"]
 
 Progress = Callable[[int, int | None], None]  # (documents done, total or None)
+# Shingle sets of recent candidates kept for the exact containment check (search): at most
+# 32 MB (~20,000 sets of news-length texts) and at most 256 bytes per indexed article.
+SHINGLE_CACHE_BYTES = 32 << 20
+SHINGLE_CACHE_PER_DOC = 256
+_ENTRY_BYTES = 200  # the tuple, the doc_id and the dict slot of a cache entry, about
 
 
 def open_index(
@@ -144,6 +148,9 @@ class CorpusIndex:
         self.store = store
         self.settings = settings
         self.signer = Signer(settings.num_perm, settings.shingle_size, settings.seed)
+        self._cache: OrderedDict[int, tuple[str, npt.NDArray[np.uint32]]] = OrderedDict()
+        self._cached_bytes = 0
+        self._cache_budget = -1  # set at the first search, from the number of documents
 
     def __enter__(self) -> CorpusIndex:
         return self
@@ -198,12 +205,19 @@ class CorpusIndex:
             delta = self._removal(old)
             chunk.merge_into(delta, first)
             rows = [replace(r, key=key) for key, r in enumerate(chunk.records, start=first)]
-            bands = [band_keys(unpack_u32(r.signature)) if r.size else [] for r in rows]
+            bands = self._bands(rows, chunk.signatures)
             delta.write(self.store)
             self._delete(old)
             self.store.put_docs(rows, bands)
             self.store.touch(_now())
         return len(rows)
+
+    def _bands(self, rows: Sequence[StoredDoc], signatures: Sequence[bytes]) -> list[npt.NDArray[np.int64]]:
+        """Each record's band keys (:func:`band_keys`, none for an empty text), all at once."""
+        n = self.settings.num_perm
+        values = np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(rows), n).astype(np.int64)
+        keys = (np.arange(n, dtype=np.int64) << 32) | values
+        return [keys[i] if r.size else keys[i, :0] for i, r in enumerate(rows)]
 
     def remove(self, doc_ids: Iterable[str], *, chunk_size: int = CHUNK_SIZE) -> int:
         """Remove the given documents (unknown ids are ignored); returns how many were removed."""
@@ -218,19 +232,28 @@ class CorpusIndex:
             removed += len(old)
         return removed
 
-    @staticmethod
-    def _removal(old: Sequence[StoredDoc]) -> VocabularyDelta:
+    def _removal(self, old: Sequence[StoredDoc]) -> VocabularyDelta:
         """The vocabulary delta of removing ``old`` (recounted from the stored texts)."""
         delta = VocabularyDelta()
         for rec in old:
-            delta.apply(doc_vocabulary(tokenize(decompress_text(rec.text))), -1)
+            delta.apply(scan(decompress_text(rec.text))[1], -1)
         return delta
 
     def _delete(self, old: Sequence[StoredDoc]) -> None:
+        """Delete ``old``; their band keys are recomputed from the text (not stored)."""
         if old:
-            self.store.delete_docs(
-                [(r.key, r.doc_id, band_keys(unpack_u32(r.signature)) if r.size else []) for r in old]
-            )
+            rows: list[tuple[int, str, BandKeys]] = []
+            for r in old:
+                bands: BandKeys = []
+                if r.size and self.store.deletes_by_band:
+                    bands = band_keys(self.signer.values(self._shingles(decompress_text(r.text))))
+                rows.append((r.key, r.doc_id, bands))
+            self.store.delete_docs(rows)
+
+    def _shingles(self, text: str) -> npt.NDArray[np.uint32]:
+        """The sorted distinct 32-bit shingle hashes of ``text`` (as ``TokenStream.of(text).shingles``)."""
+        hashes = surface_hashes(surface_words(text))
+        return shingles_from_hashes(hashes, self.settings.shingle_size).astype(np.uint32)
 
     def ids(self) -> list[str]:
         """Every indexed doc_id, in the order they were (last) added."""
@@ -263,9 +286,8 @@ class CorpusIndex:
 
     def candidates(self, doc: Document, threshold: float = DEFAULT_THRESHOLD) -> list[str]:
         """Sorted doc_ids (never ``doc``'s own) holding >= ``threshold`` of ``doc``'s shingles."""
-        shingles = TokenStream.of(doc.text).shingles(self.settings.shingle_size)
-        signature = self.signer.sign_shingles(shingles)
-        return self.search(shingles, signature, threshold, exclude=doc.doc_id)
+        shingles = self._shingles(doc.text)
+        return self.search(shingles, self.signer.values(shingles), threshold, exclude=doc.doc_id)
 
     def search(
         self, shingles: npt.NDArray[Any], signature: Any, threshold: float, *, exclude: str | None = None
@@ -281,10 +303,32 @@ class CorpusIndex:
         query = np.asarray(shingles, dtype=np.uint32)
         hits = [
             doc_id
-            for doc_id, packed in self.store.shingles(keys).values()
-            if doc_id != exclude and containment(query, unpack_u32(packed)) >= threshold
+            for doc_id, source in self._candidate_shingles(keys)
+            if doc_id != exclude and containment(query, source) >= threshold
         ]
         return sorted(hits)
+
+    def _candidate_shingles(self, keys: Sequence[int]) -> list[tuple[str, npt.NDArray[np.uint32]]]:
+        """``(doc_id, shingle set)`` of each key, recomputed from the stored text (~0.2 ms each)
+        unless still in a small LRU cache: the same long texts come up for many queries.
+
+        Keys are never reused, so a cached set never goes stale.
+        """
+        cache = self._cache
+        for key, (doc_id, text) in self.store.texts([k for k in keys if k not in cache]).items():
+            shingles = self._shingles(decompress_text(text))
+            cache[key] = (doc_id, shingles)
+            self._cached_bytes += shingles.nbytes + _ENTRY_BYTES
+        out = []
+        for key in keys:
+            if (entry := cache.get(key)) is not None:
+                cache.move_to_end(key)
+                out.append(entry)
+        if self._cache_budget < 0:
+            self._cache_budget = min(SHINGLE_CACHE_BYTES, SHINGLE_CACHE_PER_DOC * self.store.count())
+        while self._cached_bytes > self._cache_budget and cache:
+            self._cached_bytes -= cache.popitem(last=False)[1][1].nbytes + _ENTRY_BYTES
+        return out
 
     def info(self) -> dict[str, Any]:
         """Documents, settings, bytes used, created/updated times, backend and location."""

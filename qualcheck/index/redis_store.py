@@ -5,8 +5,7 @@ types, every key under ``prefix`` (default ``qualcheck:``):
 
 - ``settings`` and ``meta`` (hashes of text), ``next_key`` (counter), ``ids`` (hash
   doc_id -> key), ``sizes`` (hash key -> shingle-set size);
-- ``doc:<key>`` (hash: metadata, ``meta`` JSON, ``signature``/``shingles`` raw
-  little-endian uint32 bytes, ``text`` zlib bytes);
+- ``doc:<key>`` (hash: metadata, ``meta`` JSON, ``size``, ``text`` zlib bytes);
 - ``band:<band key>`` (set of document keys: the LSH buckets);
 - ``forms`` (hash form -> ``"count docs votes order"``), ``norms`` (hash norm -> ``"count docs"``).
 
@@ -28,7 +27,8 @@ from typing import Any
 
 import redis
 
-from qualcheck.index.store import FormRow, IndexFormatError, Store, StoredDoc
+from qualcheck.index.store import BandKeys, IndexFormatError, Store, StoredDoc
+from qualcheck.index.vocab_delta import FormRow
 
 _FIELDS = (
     "doc_id",
@@ -39,11 +39,9 @@ _FIELDS = (
     "line_offset",
     "meta",
     "size",
-    "signature",
-    "shingles",
     "text",
 )
-_BINARY = {"signature", "shingles", "text"}
+_BINARY = {"text"}
 _INTS = {"line_offset", "size"}
 LOCK_SECONDS = 120  # a writer's lock expires after this (a killed writer does not block forever)
 
@@ -139,8 +137,8 @@ class RedisStore(Store):
             out.append(StoredDoc(key=key, **row))
         return out
 
-    def shingles(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
-        return {k: (_s(v[0]), v[1]) for k, v in self._hashes(keys, ("doc_id", "shingles"))}
+    def texts(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+        return {k: (_s(v[0]), v[1]) for k, v in self._hashes(keys, ("doc_id", "text"))}
 
     def postings(self, bands: Sequence[int]) -> dict[int, tuple[int, int]]:
         pipe = self.client.pipeline(transaction=False)
@@ -203,7 +201,7 @@ class RedisStore(Store):
     def reserve_keys(self, n: int) -> int:
         return int(self.client.incrby(self._k("next_key"), n)) - n + 1
 
-    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[Sequence[int]]) -> None:
+    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[BandKeys]) -> None:
         w = self._w
         for d, bs in zip(docs, bands, strict=True):
             w.hset(self._k("doc", d.key), mapping={f: getattr(d, f) for f in _FIELDS})
@@ -212,7 +210,7 @@ class RedisStore(Store):
             for band in bs:
                 w.sadd(self._k("band", band), d.key)
 
-    def delete_docs(self, docs: Sequence[tuple[int, str, Sequence[int]]]) -> None:
+    def delete_docs(self, docs: Sequence[tuple[int, str, BandKeys]]) -> None:
         w = self._w
         for key, doc_id, bs in docs:
             for band in bs:

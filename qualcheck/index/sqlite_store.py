@@ -1,15 +1,16 @@
 """A corpus index in one SQLite file (WAL mode): the default, shareable as a CI artifact.
 
-What: :class:`SQLiteStore` implements :class:`qualcheck.index.store.Store` with five tables:
+What: :class:`SQLiteStore` implements :class:`qualcheck.index.store.Store` with seven tables:
 ``settings`` and ``meta`` (name/value text), ``docs`` (one row per document: metadata,
-shingle-set size, signature and shingles as raw little-endian uint32 bytes, zlib text, meta
-as JSON), ``bands`` (``(band key, doc key)``, the LSH postings) and ``forms``/``norms`` (the
+shingle-set size, zlib text, meta as JSON), ``segments`` and ``postings`` (the LSH postings,
+packed in bucketed segments: :mod:`qualcheck.index.postings`) and ``forms``/``norms`` (the
 vocabulary aggregates).
 
 Why this way: WAL lets readers query while a writer adds (a reader sees the last committed
 chunk), and each chunk is one ``BEGIN IMMEDIATE`` ... ``COMMIT`` transaction, so a killed
-writer leaves the old or the new state. Inserts go through ``executemany`` into B-trees keyed
-by what is looked up, so adding documents never rebuilds anything. Opening checks the file
+writer leaves the old or the new state. A chunk's postings become one new segment (a few
+thousand sequential rows, not 256 random B-tree inserts a document); segments of one size
+tier are merged inside the writing chunk's transaction. Opening checks the file
 header before SQLite reads it and refuses foreign schemas (triggers, views, other tables),
 and ``trusted_schema`` is off: an index file can hold data, never behaviour.
 
@@ -31,8 +32,11 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from qualcheck.index.store import FORMAT_VERSION, FormRow, IndexFormatError, Store, StoredDoc
+from qualcheck.index.sqlite_postings import SegmentTables
+from qualcheck.index.store import FORMAT_VERSION, BandKeys, IndexFormatError, Store, StoredDoc
+from qualcheck.index.vocab_delta import FormRow
 
 _SCHEMA = """
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -40,16 +44,19 @@ CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE docs (
     key INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, path TEXT NOT NULL, title TEXT NOT NULL,
     kind TEXT NOT NULL, encoding TEXT NOT NULL, line_offset INTEGER NOT NULL, meta TEXT NOT NULL,
-    size INTEGER NOT NULL, signature BLOB NOT NULL, shingles BLOB NOT NULL, text BLOB NOT NULL);
-CREATE TABLE bands (band INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (band, doc)) WITHOUT ROWID;
+    size INTEGER NOT NULL, text BLOB NOT NULL);
+CREATE TABLE segments (seg INTEGER PRIMARY KEY, bits INTEGER NOT NULL, postings INTEGER NOT NULL,
+    check_width INTEGER NOT NULL, doc_width INTEGER NOT NULL, base INTEGER NOT NULL);
+CREATE TABLE postings (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE forms (form TEXT PRIMARY KEY, count INTEGER NOT NULL, docs INTEGER NOT NULL,
     votes INTEGER NOT NULL, ord INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE norms (norm TEXT PRIMARY KEY, count INTEGER NOT NULL, docs INTEGER NOT NULL) WITHOUT ROWID;
 """
-_TABLES = {"settings", "meta", "docs", "bands", "forms", "norms"}
-_DOC_COLUMNS = "key, doc_id, path, title, kind, encoding, line_offset, meta, size, signature, shingles, text"
+_TABLES = {"settings", "meta", "docs", "segments", "postings", "forms", "norms"}
+_DOC_COLUMNS = "key, doc_id, path, title, kind, encoding, line_offset, meta, size, text"
 _BATCH = 900  # bound parameters per IN (...) query
 _MAGIC = b"SQLite format 3\x00"
+_PAGE_SIZE = 8192
 
 
 def _chunks(items: Sequence[object], n: int = _BATCH) -> Iterator[Sequence[object]]:
@@ -93,6 +100,7 @@ class SQLiteStore(Store):
     """One SQLite file; see the module docstring. ``create`` allows a new or empty file."""
 
     backend = "sqlite"
+    deletes_by_band = False  # postings of removed documents are dropped at the next merge
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = False, timeout: float = 60.0) -> None:
         self.path = Path(path)
@@ -106,17 +114,20 @@ class SQLiteStore(Store):
         if create and not self.path.parent.is_dir():
             raise FileNotFoundError(f"cannot create the index {self.path}: no folder {self.path.parent}")
         self._db: sqlite3.Connection | None = None
+        self.segments = SegmentTables(self._guarded, self._in, self._write, self._write_many)
         try:
             self._db = sqlite3.connect(self.location, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA trusted_schema = OFF")
             tables = self._schema()
             if not tables and create:
+                # 8 KB pages: ~1-2 KB text rows and posting buckets waste less of a page than in 4 KB
+                self._db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
                 self._db.execute("PRAGMA journal_mode = WAL")
             elif not tables:
                 raise IndexFormatError(f"{self.path} is empty: not a qualcheck index")
             elif "settings" not in tables:
                 raise IndexFormatError(f"{self.path} is an SQLite database but not a qualcheck index")
-            elif not _TABLES <= tables and self._format() <= FORMAT_VERSION:
+            elif not _TABLES <= tables and self._format() in (0, FORMAT_VERSION):  # other formats: open_index
                 missing = ", ".join(sorted(_TABLES - tables))
                 raise IndexFormatError(f"{self.path} is damaged (no table {missing}); rebuild it")
             self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: atomic; the last commit may roll back
@@ -197,21 +208,14 @@ class SQLiteStore(Store):
         rows = self._in(f"SELECT {_DOC_COLUMNS} FROM docs WHERE key IN ({{}})", keys)
         return sorted((StoredDoc(*row) for row in rows), key=lambda r: r.key)
 
-    def shingles(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
-        return {
-            k: (d, s)
-            for k, d, s in self._in("SELECT key, doc_id, shingles FROM docs WHERE key IN ({})", keys)
-        }
+    def texts(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+        rows = self._in("SELECT key, doc_id, text FROM docs WHERE key IN ({})", keys)
+        return {k: (d, t) for k, d, t in rows}
 
     def postings(self, bands: Sequence[int]) -> dict[int, tuple[int, int]]:
-        found: dict[int, tuple[int, int]] = {}
-        sql = (
-            "SELECT b.doc, COUNT(*), d.size FROM bands AS b JOIN docs AS d ON d.key = b.doc "
-            "WHERE b.band IN ({}) GROUP BY b.doc"
-        )
-        for doc, n, size in self._in(sql, bands):
-            found[doc] = (found.get(doc, (0, 0))[0] + n, size)
-        return found
+        agreeing = self.segments.agreeing(bands)
+        sizes = self._in("SELECT key, size FROM docs WHERE key IN ({})", list(agreeing))
+        return {k: (agreeing[k], size) for k, size in sizes}  # removed documents' postings drop here
 
     # -- vocabulary --------------------------------------------------------------------------
     def form_rows(self, forms: Sequence[str]) -> dict[str, FormRow]:
@@ -269,6 +273,12 @@ class SQLiteStore(Store):
                 raise IndexFormatError(f"{self.path} is damaged ({exc}); restore or rebuild it") from None
             raise
 
+    def _write(self, sql: str, params: Sequence[object]) -> None:
+        self.db.execute(sql, params)
+
+    def _write_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.db.executemany(sql, rows)
+
     def reserve_keys(self, n: int) -> int:
         # Inside BEGIN IMMEDIATE no other writer can take the same keys; AUTOINCREMENT-like
         # monotonicity across deletions comes from the stored high-water mark.
@@ -280,37 +290,17 @@ class SQLiteStore(Store):
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('next_key', ?)", (str(first + n),))
         return first
 
-    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[Sequence[int]]) -> None:
+    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[BandKeys]) -> None:
+        """Insert the documents; their band keys become one new segment (:mod:`.sqlite_postings`)."""
         self.db.executemany(
-            f"INSERT INTO docs ({_DOC_COLUMNS}) VALUES ({_marks(12)})",
-            [
-                (
-                    d.key,
-                    d.doc_id,
-                    d.path,
-                    d.title,
-                    d.kind,
-                    d.encoding,
-                    d.line_offset,
-                    d.meta,
-                    d.size,
-                    d.signature,
-                    d.shingles,
-                    d.text,
-                )
-                for d in docs
-            ],
-        )
-        self.db.executemany(
-            "INSERT INTO bands VALUES (?, ?)",
-            # sorted: B-tree inserts in key order are ~4x cheaper than random ones
-            sorted((b, d.key) for d, bs in zip(docs, bands, strict=True) for b in bs),
-        )
+            f"INSERT INTO docs ({_DOC_COLUMNS}) VALUES ({_marks(10)})",
+            [(d.key, d.doc_id, d.path, d.title, d.kind, d.encoding, d.line_offset, d.meta, d.size, d.text)
+             for d in docs],
+        )  # fmt: skip
+        self.segments.add([d.key for d in docs], bands)
 
-    def delete_docs(self, docs: Sequence[tuple[int, str, Sequence[int]]]) -> None:
-        self.db.executemany(
-            "DELETE FROM bands WHERE band = ? AND doc = ?", [(b, k) for k, _, bs in docs for b in bs]
-        )
+    def delete_docs(self, docs: Sequence[tuple[int, str, BandKeys]]) -> None:
+        # Postings stay until their segment is merged: postings() only returns stored keys.
         self.db.executemany("DELETE FROM docs WHERE key = ?", [(k,) for k, _, _ in docs])
 
     def put_vocabulary(
@@ -329,6 +319,20 @@ class SQLiteStore(Store):
             "INSERT OR REPLACE INTO norms VALUES (?, ?, ?)", [(n, c, d) for n, (c, d) in norms.items()]
         )
         self.db.executemany("DELETE FROM norms WHERE norm = ?", [(n,) for n in drop_norms])
+
+    def add_vocabulary(self, forms: Mapping[str, Sequence[int]], norms: Mapping[str, Sequence[int]]) -> None:
+        # In place: no read of the old rows (in DO UPDATE, bare column names are the old values).
+        self.db.executemany(
+            "INSERT INTO forms VALUES (?, ?, ?, ?, ?) ON CONFLICT (form) DO UPDATE SET "
+            "count = count + excluded.count, docs = docs + excluded.docs, votes = votes + excluded.votes, "
+            "ord = CASE WHEN votes > 0 THEN ord ELSE excluded.ord END",
+            [(f, *r) for f, r in forms.items()],
+        )
+        self.db.executemany(
+            "INSERT INTO norms VALUES (?, ?, ?) ON CONFLICT (norm) DO UPDATE SET "
+            "count = count + excluded.count, docs = docs + excluded.docs",
+            [(n, c, d) for n, (c, d) in norms.items()],
+        )
 
     def touch(self, now: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('updated', ?)", (now,))

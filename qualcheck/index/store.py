@@ -24,26 +24,26 @@ from __future__ import annotations
 import json
 import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, fields, replace
-from functools import lru_cache
+from dataclasses import asdict, dataclass, fields
 from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
 from qualcheck.index.signatures import check_params
-from qualcheck.text import Token, normalize_word
+from qualcheck.index.vocab_delta import FormRow
 from qualcheck.types import Document
-from qualcheck.vocab import base_form, word_tokens
 
-FORMAT_VERSION = 1  # bump when the stored layout or the tokenizer/vocabulary rules change
+FORMAT_VERSION = 2  # bump when the stored layout or the tokenizer/vocabulary rules change
+# 2: no signature or shingle blobs per document; SQLite postings packed in segments
 WORD_HASH = "blake2b-64"  # qualcheck.index.shingles.word_hash
 BUILD = "qualcheck index build"
 REBUILD = f"rebuild it with '{BUILD}'"
-_POSSESSIVE_ENDS = ("s", "'", "\u2019")  # only words ending so can be possessives (base_form)
-_POS_BITS = 24  # FormRow.order = doc key << 24 | word position of the first casing vote
+
+
+BandKeys = Sequence[int] | npt.NDArray[np.int64]  # one document's LSH band keys
 
 
 class IndexFormatError(ValueError):
@@ -93,6 +93,11 @@ class IndexSettings:
                 f"index format {self.format_version} is newer than this qualcheck reads "
                 f"({FORMAT_VERSION}); upgrade qualcheck or {REBUILD}"
             )
+        if self.format_version < FORMAT_VERSION:
+            return (
+                f"index format {self.format_version} is older than this qualcheck reads "
+                f"({FORMAT_VERSION}); {REBUILD}"
+            )
         for name in ("format_version", "hash", "shingle_size", "num_perm", "seed"):
             built, wanted = getattr(self, name), getattr(run, name)
             if built != wanted:
@@ -104,9 +109,10 @@ class IndexSettings:
 class StoredDoc:
     """One indexed document as a backend holds it (``key`` is the internal integer id).
 
-    ``signature``: ``num_perm`` little-endian uint32 MinHash values; ``shingles``: the sorted
-    distinct 32-bit shingle hashes (little-endian uint32); ``text``: zlib-compressed UTF-8;
-    ``meta``: JSON object; ``size``: number of distinct shingles.
+    ``text``: zlib-compressed UTF-8; ``meta``: JSON object; ``size``: number of distinct
+    shingles. Neither the MinHash signature nor the shingle set is stored: both are a
+    fraction of a millisecond to recompute from the text (:mod:`qualcheck.index.scan`), and
+    storing them took 2.6 KB a document.
     """
 
     key: int
@@ -118,16 +124,13 @@ class StoredDoc:
     line_offset: int
     meta: str
     size: int
-    signature: bytes
-    shingles: bytes
     text: bytes
 
     @classmethod
-    def of(cls, key: int, doc: Document, signature: npt.ArrayLike, shingles: npt.ArrayLike) -> StoredDoc:
-        """Encode ``doc`` with its MinHash values and sorted 32-bit shingle set."""
+    def of(cls, key: int, doc: Document, size: int) -> StoredDoc:
+        """Encode ``doc``, which has ``size`` distinct shingles."""
         return cls(key, doc.doc_id, doc.path, doc.title, doc.kind, doc.encoding, doc.line_offset,
-                   json.dumps(dict(doc.meta)), int(np.size(shingles)), pack_u32(signature),
-                   pack_u32(shingles), compress_text(doc.text))  # fmt: skip
+                   json.dumps(dict(doc.meta)), int(size), compress_text(doc.text))  # fmt: skip
 
     def document(self) -> Document:
         """The stored document (text decompressed, meta parsed from JSON)."""
@@ -135,21 +138,6 @@ class StoredDoc:
         meta = MappingProxyType(meta if isinstance(meta, dict) else {})
         return Document(self.doc_id, self.path, decompress_text(self.text), self.title, self.kind,
                         self.encoding, self.line_offset, meta)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FormRow:
-    """Vocabulary aggregate of one surface form: occurrences, documents, casing votes.
-
-    ``order`` sorts the forms of one case-folded word by their first casing vote, so the
-    rebuilt vocabulary breaks majority-casing ties as :class:`qualcheck.vocab.Vocabulary` does.
-    """
-
-    count: int
-    docs: int
-    votes: int
-    order: int
-
 
 def pack_u32(values: npt.ArrayLike) -> bytes:
     """Raw little-endian uint32 bytes (no pickle, no header)."""
@@ -168,82 +156,6 @@ def compress_text(text: str) -> bytes:
 def decompress_text(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
-
-def doc_vocabulary(tokens: Iterable[Token]) -> dict[str, tuple[int, int, int]]:
-    """``form -> (occurrences, casing votes, word position of the first vote or -1)``.
-
-    One document's share of :meth:`qualcheck.vocab.Vocabulary.add` (same forms, same votes).
-    """
-    out: dict[str, list[int]] = {}
-    for pos, t in enumerate(word_tokens(tokens)):
-        form = base_form(t.text) if t.text.endswith(_POSSESSIVE_ENDS) else t.text
-        row = out.get(form)
-        if row is None:
-            row = out[form] = [0, 0, -1]
-        row[0] += 1
-        if not t.sentence_start and not t.headline:
-            row[1] += 1
-            if row[2] < 0:
-                row[2] = pos
-    return {form: (c, v, p) for form, (c, v, p) in out.items()}
-
-
-@lru_cache(maxsize=1 << 18)
-def norm_of(form: str) -> str:
-    """:func:`qualcheck.text.normalize_word`, cached (forms repeat across documents)."""
-    return normalize_word(form)
-
-
-class VocabularyDelta:
-    """Net change of the vocabulary rows over one write unit (added minus removed documents)."""
-
-    def __init__(self) -> None:
-        self.forms: dict[str, list[int]] = {}  # form -> [count, docs, votes, first vote order]
-        self.norms: dict[str, list[int]] = {}  # norm -> [count, docs]
-
-    def apply(self, contribution: Mapping[str, tuple[int, int, int]], sign: int, key: int = 0) -> None:
-        """Add (``sign=1``, document ``key``) or subtract (``-1``) one :func:`doc_vocabulary`."""
-        seen: set[str] = set()
-        for form, (count, votes, pos) in contribution.items():
-            row = self.forms.setdefault(form, [0, 0, 0, 1 << 62])
-            row[0] += sign * count
-            row[1] += sign
-            row[2] += sign * votes
-            if sign > 0 and votes:
-                row[3] = min(row[3], key << _POS_BITS | min(pos, (1 << _POS_BITS) - 1))
-            norm = norm_of(form)
-            nrow = self.norms.setdefault(norm, [0, 0])
-            nrow[0] += sign * count
-            if norm not in seen:
-                seen.add(norm)
-                nrow[1] += sign
-
-    def write(self, store: Store) -> None:
-        """Read the current rows of the changed entries, then write the new ones.
-
-        A form keeps the order of its first casing vote while it has votes; after a removal
-        that order may be older than a fresh build would give (ties only).
-        """
-        old_forms, old_norms = store.form_rows(list(self.forms)), store.norm_rows(list(self.norms))
-        forms: dict[str, FormRow] = {}
-        for form, (count, docs, votes, order) in self.forms.items():
-            old = old_forms.get(form, FormRow(0, 0, 0, 0))
-            new = FormRow(
-                old.count + count, old.docs + docs, old.votes + votes, old.order if old.votes else order
-            )
-            forms[form] = new if new.votes > 0 else replace(new, order=0)
-        norms: dict[str, tuple[int, int]] = {}
-        for norm, (count, docs) in self.norms.items():
-            old_count, old_docs = old_norms.get(norm, (0, 0))
-            norms[norm] = (old_count + count, old_docs + docs)
-        store.put_vocabulary(
-            {f: r for f, r in forms.items() if r.count > 0},
-            [f for f, r in forms.items() if r.count <= 0 and f in old_forms],
-            {n: v for n, v in norms.items() if v[0] > 0},
-            [n for n, v in norms.items() if v[0] <= 0 and n in old_norms],
-        )
-
-
 class Store(ABC):
     """A backend of :class:`~qualcheck.index.persistent.CorpusIndex` (see the module docstring).
 
@@ -254,6 +166,7 @@ class Store(ABC):
 
     backend: str = "?"
     location: str = ""
+    deletes_by_band: bool = True  # delete_docs needs each document's band keys
 
     # -- settings and metadata ---------------------------------------------------------
     @abstractmethod
@@ -290,8 +203,8 @@ class Store(ABC):
         """Full records of the given keys (missing keys are left out), in key order."""
 
     @abstractmethod
-    def shingles(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
-        """``key -> (doc_id, packed shingles)`` for each given key that exists."""
+    def texts(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+        """``key -> (doc_id, compressed text)`` for each given key that exists."""
 
     @abstractmethod
     def postings(self, bands: Sequence[int]) -> dict[int, tuple[int, int]]:
@@ -324,12 +237,13 @@ class Store(ABC):
         """First of ``n`` fresh document keys."""
 
     @abstractmethod
-    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[Sequence[int]]) -> None:
+    def put_docs(self, docs: Sequence[StoredDoc], bands: Sequence[BandKeys]) -> None:
         """Insert documents with their band keys (``bands[i]`` belongs to ``docs[i]``)."""
 
     @abstractmethod
-    def delete_docs(self, docs: Sequence[tuple[int, str, Sequence[int]]]) -> None:
-        """Delete ``(key, doc_id, band keys)`` documents."""
+    def delete_docs(self, docs: Sequence[tuple[int, str, BandKeys]]) -> None:
+        """Delete ``(key, doc_id, band keys)`` documents (a backend may leave their postings
+        to be dropped later: :meth:`postings` never returns a key that is not stored)."""
 
     @abstractmethod
     def put_vocabulary(
@@ -340,6 +254,27 @@ class Store(ABC):
         drop_norms: Sequence[str],
     ) -> None:
         """Replace the given vocabulary rows and delete the dropped ones."""
+
+    def add_vocabulary(self, forms: Mapping[str, Sequence[int]], norms: Mapping[str, Sequence[int]]) -> None:
+        """Add these non-negative counts to the stored rows (new rows for new entries).
+
+        ``forms``: ``form -> (count, docs, votes, order)``, ``norms``: ``norm -> (count, docs)``.
+
+        A stored form's ``order`` stays while it has votes, else it becomes the given one.
+        This default reads the rows and replaces them; a backend may add in place.
+        """
+        old_forms, old_norms = self.form_rows(list(forms)), self.norm_rows(list(norms))
+        zero = FormRow(0, 0, 0, 0)
+        new_forms = {}
+        for form, (count, docs, votes, order) in forms.items():
+            old = old_forms.get(form, zero)
+            new_forms[form] = FormRow(old.count + count, old.docs + docs, old.votes + votes,
+                                      old.order if old.votes else order)  # fmt: skip
+        new_norms = {}
+        for norm, (count, docs) in norms.items():
+            old_count, old_docs = old_norms.get(norm, (0, 0))
+            new_norms[norm] = (old_count + count, old_docs + docs)
+        self.put_vocabulary(new_forms, [], new_norms, [])
 
     @abstractmethod
     def touch(self, now: str) -> None:
