@@ -172,6 +172,8 @@ def _in_title_of_words(view: DocView, t: Token) -> bool:
     for j in (i - 1, i + 1):
         if 0 <= j < len(words):
             other = words[j]
+            if other.sentence_start:
+                continue  # "The Unioun": capitals of a sentence start make no title
             gap = text[min(other.end, t.end) : max(other.start, t.start)]
             if other.text[:1].isupper() and gap == " " and freq.get(other.norm, 0) >= OPENING_FIX_FREQUENCY:
                 return True
@@ -242,6 +244,9 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
                               f"'{match_case(form, fix)}'?", match_case(form, fix))
             continue
         split = compound_split(norm)
+        if split is not None and max(map(len, split)) <= 3 and split[0] not in _GLUE_WORDS \
+                and _frequent_neighbour(norm):
+            split = None  # "carear" is "car" + "ear", but one letter from "career": a slip
         if split is not None:
             head, tail = split
             if head in _GLUE_WORDS:  # "thefirst": a lost space, not a new word
@@ -268,15 +273,20 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
 OPENING_FIX_FREQUENCY = 10_000  # a capitalised opening word is only corrected to a word this common
 
 
-def _common_neighbour(norm: str) -> str | None:
+def _frequent_neighbour(norm: str) -> str | None:
     """The most common English word one edit from ``norm``, if it is common enough."""
     from qualcheck.lexicon import english_index
 
     freq = word_frequencies()
     options = [w for w, _ in english_index().lookup(norm, 1) if freq.get(w, 0) >= OPENING_FIX_FREQUENCY]
-    if is_derivation(norm) or compound_split(norm) or not options:
+    return max(options, key=lambda w: (freq.get(w, 0), w)) if options else None
+
+
+def _common_neighbour(norm: str) -> str | None:
+    """:func:`_frequent_neighbour` of a word that is neither a derivation nor a compound."""
+    if is_derivation(norm) or compound_split(norm):
         return None
-    return max(options, key=lambda w: (freq.get(w, 0), w))
+    return _frequent_neighbour(norm)
 
 
 def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
