@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Order matters: the first alternative that matches at a position wins.
-_TOKEN_RE = re.compile(
+TOKEN_RE = re.compile(
     r"""
     (?P<url>(?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]])
   | (?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)
@@ -29,10 +29,10 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
-_OPENERS = "\"'\u201c\u2018([{\u00ab"
-_SENTENCE_ENDS = ".!?:;\u2026"
+OPENERS = "\"'\u201c\u2018([{\u00ab"
+SENTENCE_ENDS = ".!?:;\u2026"
 # A full stop after these does not end a sentence ("Mr. Park", "U.S. officials").
-_ABBREVIATIONS = frozenset(
+ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr jr gen col lt sgt rev gov sen rep no vs etc inc ltd co corp "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
@@ -67,7 +67,8 @@ def normalize_word(word: str) -> str:
     return unicodedata.normalize("NFKC", word).replace("\u2019", "'").casefold()
 
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")
+LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _kind(match: re.Match[str]) -> str:
@@ -79,17 +80,20 @@ def _kind(match: re.Match[str]) -> str:
         return "word"
     if value[0].isdigit():
         return "number"
-    return "mixed" if _DIGIT.search(value) else "word"
+    return "mixed" if DIGIT.search(value) else "word"
 
 
-def _headline_lines(text: str) -> list[tuple[int, int]]:
+def headline_lines(text: str) -> list[tuple[int, int]]:
     """Spans of lines written in title case (headlines, captions, crossheads)."""
     spans = []
     pos = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        words = re.findall(r"[^\W\d_]{4,}", stripped)
-        if words and not stripped.endswith((".", "?", "!", '"', "\u201d")):
+        if not stripped or stripped.endswith((".", "?", "!", '"', "\u201d")):
+            pos += len(line) + 1
+            continue  # a sentence, not a headline: no need to look at its words
+        words = LONG_WORD.findall(stripped)
+        if words:
             capitalised = sum(1 for w in words if w[0].isupper())
             if capitalised / len(words) >= 0.6:
                 spans.append((pos, pos + len(line)))
@@ -99,12 +103,12 @@ def _headline_lines(text: str) -> list[tuple[int, int]]:
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with offsets, sentence starts and headline marks."""
-    headlines = _headline_lines(text)
+    headlines = headline_lines(text)
     tokens: list[Token] = []
     expect_start = True
     last_end = 0
     h = 0
-    for m in _TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(text):
         kind = _kind(m)
         start, end = m.span()
         if "\n" in text[last_end:start]:
@@ -116,10 +120,10 @@ def tokenize(text: str) -> list[Token]:
         if kind == "punct":
             prev = tokens[-1] if tokens else None
             abbreviation = value == "." and prev is not None and prev.end == start and prev.kind == "word" \
-                and (len(prev.text) == 1 or prev.text.casefold() in _ABBREVIATIONS)
-            if value in _SENTENCE_ENDS and not abbreviation:
+                and (len(prev.text) == 1 or prev.text.casefold() in ABBREVIATIONS)
+            if value in SENTENCE_ENDS and not abbreviation:
                 expect_start = True
-            elif value not in _OPENERS:
+            elif value not in OPENERS:
                 expect_start = expect_start and value in "-\u2013\u2014"
             tokens.append(Token(value, start, end, kind, False, in_headline))
         else:

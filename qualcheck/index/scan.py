@@ -11,7 +11,7 @@ tokenizer's own pattern (URLs, e-mails, handles and hashtags still swallow their
 the single-character punctuation alternative, tried last, is dropped, so scanning skips those
 characters exactly as a punctuation match would), so the tokens are the same by construction.
 Sentence starts are replayed from the gaps between tokens (each distinct gap is folded once and
-cached) and headlines come from :func:`qualcheck.text._headline_lines`, the tokenizer's own.
+cached) and headlines come from :func:`qualcheck.text.headline_lines`, the tokenizer's own.
 ``tests/test_index_scan.py`` compares everything with the tokenizer on the BBC texts and on
 generated text.
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
 
-from qualcheck.text import _ABBREVIATIONS, _DIGIT, _OPENERS, _SENTENCE_ENDS, _TOKEN_RE, _headline_lines
+from qualcheck.text import ABBREVIATIONS, DIGIT, OPENERS, SENTENCE_ENDS, TOKEN_RE, headline_lines
 from qualcheck.vocab import base_form
 
 __all__ = ["Scanned", "scan", "scan_text", "surface_words", "word_spans"]
@@ -42,7 +42,7 @@ _DASHES = "-\u2013\u2014"
 
 def _alternatives() -> dict[str, str]:
     """The bodies of the tokenizer's named alternatives, by name, in order."""
-    parts = [p.strip() for p in _TOKEN_RE.pattern.split("\n  | ")]
+    parts = [p.strip() for p in TOKEN_RE.pattern.split("\n  | ")]
     found: dict[str, str] = {}
     for part in parts:
         if m := re.fullmatch(r"\(\?P<(\w+)>(.*)\)", part, re.S):
@@ -66,7 +66,7 @@ def _compiled(others: tuple[str, ...]) -> re.Pattern[str]:
     body = f"({_WORDLIKE})"
     if others:
         body = "(" + "|".join(_ALT[name] for name in others) + ")|" + body
-    return re.compile(body, _TOKEN_RE.flags)
+    return re.compile(body, TOKEN_RE.flags)
 
 
 def _pattern(text: str) -> re.Pattern[str]:
@@ -106,9 +106,9 @@ def _fold(gap: str, state: bool, abbreviation: bool) -> bool:
             state = True
         elif ch.isspace() or ch == "_":
             continue
-        elif ch in _SENTENCE_ENDS and not (i == 0 and abbreviation and ch == "."):
+        elif ch in SENTENCE_ENDS and not (i == 0 and abbreviation and ch == "."):
             state = True
-        elif ch not in _OPENERS:
+        elif ch not in OPENERS:
             state = state and ch in _DASHES
     return state
 
@@ -121,7 +121,7 @@ def _form(token: str | None) -> str:
     form = _FORMS.get(token)
     if form is None:
         assert token is not None
-        if not token.isalpha() and (token[0].isdigit() or _DIGIT.search(token)):  # as text._kind
+        if not token.isalpha() and (token[0].isdigit() or DIGIT.search(token)):  # as text._kind
             form = ""  # number or mixed: not in the vocabulary
         else:
             form = base_form(token) if token.endswith(_POSSESSIVE_ENDS) else token
@@ -148,7 +148,7 @@ def _is_abbreviation(token: str | None) -> bool:
     """Whether a word before a glued full stop makes it an abbreviation, as the tokenizer says."""
     if token is None or _form(token) == "":
         return False
-    return len(token) == 1 or token.casefold() in _ABBREVIATIONS
+    return len(token) == 1 or token.casefold() in ABBREVIATIONS
 
 
 def _no_votes(text: str, pieces: list[str | None], step: int, tokens: list[str | None]) -> list[int]:
@@ -165,7 +165,7 @@ def _no_votes(text: str, pieces: list[str | None], step: int, tokens: list[str |
             quiet.append(k)
     if n and gaps[0] == " ":  # the first token starts a sentence whatever its gap
         quiet.insert(0, 0)
-    headlines = _headline_lines(text)
+    headlines = headline_lines(text)
     if headlines:
         ends = list(accumulate(len(p) if p else 0 for p in pieces))
         starts = ends[0::step][:n]  # token k starts after pieces[0 .. step*k]
