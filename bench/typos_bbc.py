@@ -11,7 +11,7 @@ and the command-line checkers of :mod:`bench.peers` (typos, codespell, hunspell 
 on the same texts written to a temporary folder. A peer that is not installed is reported as
 skipped (``pip install -r bench/requirements.txt``; ``apt-get install hunspell hunspell-en-us``).
 False alarms are reported raw and "adjudicated": without findings on the errors listed in
-``bench/data/bbc_real_errors.tsv``, which are really in the BBC text (read and confirmed;
+``bench/data/real_errors_in_bbc_news.tsv``, which are really in the BBC text (read and confirmed;
 the same list applies to every tool).
 
     python -m bench.typos_bbc [--planted N] [--clean M] [--corpus-size K] [--set norvig]
@@ -41,7 +41,7 @@ from qualcheck.types import Document
 
 NAME = "typos_bbc"
 # Errors really in the BBC texts, read and confirmed: findings on them are not false alarms.
-REAL_ERRORS = Path(__file__).with_name("data") / "bbc_real_errors.tsv"
+REAL_ERRORS = Path(__file__).with_name("data") / "real_errors_in_bbc_news.tsv"
 
 
 @dataclass(frozen=True)
