@@ -19,7 +19,7 @@ re-use the same agency sentence with a clause added or dropped, so a reuse align
 find passages in them too; the figures calibrate how alignment scores track closeness of
 wording, not a reuse truth.
 
-    python -m bench.msrp_align [--limit N] [--no-sweep] [--json-out FILE]
+    python -m bench.paraphrase_align [--limit N] [--no-sweep] [--json-out FILE]
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from bench.common import (
 from qualcheck.index.shingles import TokenStream
 from qualcheck.types import Document
 
-NAME = "msrp_align"
+NAME = "paraphrase_align"
 align_module = importlib.import_module("qualcheck.index.align")  # the module: its constants are swept
 _WORD = re.compile(r"[a-z0-9]+")
 
