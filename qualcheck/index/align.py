@@ -48,7 +48,7 @@ from qualcheck.types import Document, Passage
 
 ANCHOR_K = 3  # words per anchor k-gram: the shortest copied run that is noticed
 # Most words of edit bridged inside one passage, in each text. Calibrated on the MSRP
-# paraphrase pairs, the short-answer corpus and BBC rewrites (bench/msrp_align.py,
+# paraphrase pairs, the short-answer corpus and BBC rewrites (bench/paraphrase_align.py,
 # bench/reuse_share.py): 8 beats 6 on all three, with no match on unrelated articles.
 MAX_GAP = 8
 # A passage is kept when at least this many of its article words match the source (in runs
