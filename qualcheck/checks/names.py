@@ -35,8 +35,8 @@ from qualcheck.checks.name_mentions import (
     single_names,
     windows,
 )
-from qualcheck.checks.spelling import is_inflection
 from qualcheck.lexicon import is_english, word_frequencies
+from qualcheck.morphology import is_inflection
 from qualcheck.names_keys import HONORIFICS, joined_key, name_parts, skeleton
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form

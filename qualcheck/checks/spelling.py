@@ -19,16 +19,9 @@ from qualcheck.lexicon import (
     match_case,
     word_frequencies,
 )
+from qualcheck.morphology import GLUE_WORDS, compound_split, is_derivation, is_inflection
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
-
-_INFLECTIONS = ("s", "es", "'s", "ed", "d", "ing", "er", "n", "an", "ian", "ese", "i", "y", "e")
-
-
-def is_inflection(a: str, b: str) -> bool:
-    """True when one word is the other plus a common ending ("Korea"/"Korean")."""
-    short, long_ = sorted((a.casefold(), b.casefold()), key=len)
-    return long_.startswith(short) and long_[len(short) :] in _INFLECTIONS
 
 
 def _marked_sic(view: DocView, t: Token) -> bool:
@@ -86,57 +79,6 @@ def candidate_words(view: DocView, ctx: CheckContext) -> list[tuple[Token, str, 
 def corpus_neighbors(ctx: CheckContext, norm: str, max_distance: int) -> list[tuple[str, int]]:
     """Words the corpus uses often (at least ``corpus_min_count`` times) near ``norm``."""
     return ctx.common_words.lookup(norm, max_distance)
-
-
-_GLUE_WORDS = frozenset("the a an of to in on at for and or but is was by with from as that this".split())
-
-
-def compound_split(word: str) -> tuple[str, str] | None:
-    """Two English words that make up ``word`` ("planemaker" -> "plane", "maker"), if any.
-
-    >>> compound_split("planemaker"), compound_split("thefirst"), compound_split("courtsey")
-    (('plane', 'maker'), ('the', 'first'), None)
-    """
-    freq = word_frequencies()
-    best: tuple[int, tuple[str, str]] | None = None
-    for i in range(1, len(word) - 2):
-        head, tail = word[:i], word[i:]
-        # both parts common words ("quart" + "ely" is no compound of "quartely")
-        ok_head = head in _GLUE_WORDS or (len(head) >= 3 and freq.get(head, 0) >= 1000)
-        if ok_head and len(tail) >= 3 and freq.get(tail, 0) >= 1000:
-            score = min(freq.get(head, 1), freq.get(tail, 1))
-            if best is None or score > best[0]:
-                best = (score, (head, tail))
-    return best[1] if best else None
-
-
-_PREFIXES = ("un", "non", "re", "pre", "mis", "over", "under", "out", "counter", "anti", "semi", "multi",
-             "inter", "post", "super", "sub", "self")
-_SUFFIXES = ("y", "ery", "ness", "ish", "less", "like", "wise", "dom", "ism", "ist")
-
-
-def is_derivation(word: str) -> bool:
-    """True when ``word`` is an English word with a productive prefix or suffix added.
-
-    Writers coin these freely ("unfulfilling", "punky", "freakery") and no list holds them
-    all; a slip seldom produces a whole affix on a whole word. The stem must be a common
-    English word of four letters or more, so "finaly" ("final" + "y") is not one: "-ly"
-    adverbs are where spelling slips live, and "final" + "y" is no English formation.
-
-    >>> is_derivation("unfulfilling"), is_derivation("punky"), is_derivation("goverment")
-    (True, True, False)
-    """
-    freq = word_frequencies()
-    for prefix in _PREFIXES:
-        rest = word[len(prefix) :]
-        if word.startswith(prefix) and len(rest) >= 5 and is_english(rest):
-            return True
-    for suffix in _SUFFIXES:
-        stem = word[: -len(suffix)]
-        if word.endswith(suffix) and len(stem) >= 4 and not stem.endswith(("l", "e")) \
-                and freq.get(stem, 0) >= 1000:
-            return True
-    return False
 
 
 def _max_distance(norm: str, ctx: CheckContext) -> int:
@@ -244,12 +186,12 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
                               f"'{match_case(form, fix)}'?", match_case(form, fix))
             continue
         split = compound_split(norm)
-        if split is not None and max(map(len, split)) <= 3 and split[0] not in _GLUE_WORDS \
+        if split is not None and max(map(len, split)) <= 3 and split[0] not in GLUE_WORDS \
                 and _frequent_neighbour(norm):
             split = None  # "carear" is "car" + "ear", but one letter from "career": a slip
         if split is not None:
             head, tail = split
-            if head in _GLUE_WORDS:  # "thefirst": a lost space, not a new word
+            if head in GLUE_WORDS:  # "thefirst": a lost space, not a new word
                 yield Hit(t.start, t.start + len(form), f"missing space in '{form}'?",
                           match_case(form, f"{head} {tail}"))
             continue  # "planemaker", "rollout": compounds of known words
