@@ -101,13 +101,27 @@ def _capitalised_elsewhere(ctx: CheckContext, t: Token, norm: str) -> bool:
     return capitalised - own >= 1 and capitalised * 2 > sum(votes.values())
 
 
-def _in_title_of_words(view: DocView, t: Token) -> bool:
-    """True when ``t`` sits in a capitalised name made of common words ("Enviromental Research
-    Council"): there the capitals mark the title, not a name nobody may spell-check."""
+def _word_index(view: DocView) -> dict[int, int]:
+    """Position in ``view.words`` of each word, by start offset (built once per document)."""
     index: dict[int, int] | None = view.memo.get("word_index")
     if index is None:
         index = view.memo["word_index"] = {w.start: i for i, w in enumerate(view.words)}
-    i = index.get(t.start)
+    return index
+
+
+def _starts_name_run(view: DocView, t: Token) -> bool:
+    """True when the next word, one space on, is capitalised too: "Paule Smith"."""
+    i = _word_index(view).get(t.start)
+    if i is None or i + 1 >= len(view.words):
+        return False
+    nxt = view.words[i + 1]
+    return nxt.text[:1].isupper() and view.doc.text[t.end : nxt.start] == " "
+
+
+def _in_title_of_words(view: DocView, t: Token) -> bool:
+    """True when ``t`` sits in a capitalised name made of common words ("Enviromental Research
+    Council"): there the capitals mark the title, not a name nobody may spell-check."""
+    i = _word_index(view).get(t.start)
     if i is None:
         return False
     words, text, freq = view.words, view.doc.text, word_frequencies()
@@ -179,9 +193,11 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         if is_english(norm) or ctx.is_known(norm):
             continue
         if opening:
-            if ctx.vocab.majority_casing(norm) is None:  # never seen mid-sentence: no known name
+            # Never seen mid-sentence (no known name) and not the first of a run of capitalised
+            # words ("Paule Smith said"): then capitals say nothing about the word.
+            if ctx.vocab.majority_casing(norm) is None and not _starts_name_run(view, t):
                 fix = _common_neighbour(norm)
-                if fix:
+                if fix and not _capitalised_in_corpus(ctx, fix):  # "Paule" is no slip for "Paul"
                     yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean "
                               f"'{match_case(form, fix)}'?", match_case(form, fix))
             continue
