@@ -2,12 +2,12 @@
 
 A :class:`~qualcheck.types.Passage` says "article[start:end] came from source[...]" and is
 ``rewritten`` as soon as one word in it was edited, so colouring whole passages by kind
-would paint a 350-word paste with two changed words as "rewritten". Here each passage is
-re-aligned word by word (``rapidfuzz`` ``Indel`` on the normalised words, the units the
-reuse engine compares) so the page can show the copied words solid and only the edited
-ones hatched, on both sides (the engine records the copied runs in ``Passage.verbatim``; a
-passage without them is re-aligned here). Words outside every passage are the article's new
-material.
+would paint a 350-word paste with two changed words as "rewritten". The engine records the
+runs it copied word for word (``Passage.verbatim`` and ``source_verbatim``), so the page
+shows those words solid and only the edited ones hatched, on both sides, as the engine
+counted them. A passage without those runs (built by hand) is re-aligned word by word here
+(``rapidfuzz`` ``Indel`` on the normalised words). Words outside every passage are the
+article's new material.
 
 When the audit did not fill ``Report.articles`` (an older engine, a hand-made report) the
 same marks give the per-article numbers: each word counted once, verbatim before rewritten.
