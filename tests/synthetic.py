@@ -6,9 +6,10 @@ Shared by tests/test_index.py and tests/test_persistent_index.py so both measure
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
-from qualcheck.types import Document
+from qualcheck.types import Document, Finding, Severity
 
 _SYLLABLES = "ba ko ri sen tal mo vek lu dra pin or esh gan tu fel zo mar kin do pe".split()
 _FUNCTION = "the of and to a in that is for on said with was as it by at from will be".split()
@@ -82,3 +83,40 @@ def copy_article(rng: random.Random, source: list[str], share: float, n_words: i
 
 def doc(doc_id: str, text: str) -> Document:
     return Document(doc_id, f"{doc_id}.txt", text)
+
+
+def recall_pairs(seed: int = 42, n: int = 200) -> tuple[list[Document], list[Document]]:
+    """``n`` (source, article) pairs: article shares 0.2..1.0 (a quarter in 0.2..0.3, a third
+    lightly rewritten), articles 150..800 words, sources 200..5,000 words (log-uniform)."""
+    rng = random.Random(seed)
+    sources, articles = [], []
+    for p in range(n):
+        src = sentences(rng, int(math.exp(rng.uniform(math.log(200), math.log(5000)))))
+        share = rng.uniform(0.2, 0.3) if p % 4 == 0 else rng.uniform(0.2, 1.0)
+        art, _ = copy_article(rng, src, share, rng.randint(150, 800))
+        if p % 3 == 0:
+            art = rewrite(rng, art)
+        sources.append(doc(f"s{p}", join(src)))
+        articles.append(doc(f"a{p}", join(art)))
+    return sources, articles
+
+
+def finding_at(doc: Document, needle: str, rule: str, code: str, sev: Severity, **kw: object) -> Finding:
+    """A finding on the first ``needle`` in ``doc``, placed as the rules place theirs."""
+    start = doc.text.index(needle)
+    line = doc.line_offset + doc.text.count("\n", 0, start) + 1
+    column = start - (doc.text.rfind("\n", 0, start) + 1) + 1
+    return Finding(
+        path=doc.path,
+        doc_id=doc.doc_id,
+        rule=rule,
+        code=code,
+        severity=sev,
+        start=start,
+        end=start + len(needle),
+        line=line,
+        column=column,
+        text=needle,
+        message=str(kw.pop("message", f"{rule} here")),
+        **kw,  # type: ignore[arg-type]
+    )

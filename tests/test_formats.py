@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from synthetic import finding_at
 
 from qualcheck.report import WRITERS, Writer, finding_records, get_writer
 from qualcheck.report.github import MAX_PER_LEVEL, format_github, github_summary
@@ -14,7 +15,7 @@ from qualcheck.report.jsonl_writer import format_jsonl
 from qualcheck.report.junit import junit_xml
 from qualcheck.report.sarif import artifact_uri, sarif_log
 from qualcheck.report.text_writer import format_text
-from qualcheck.types import Document, Finding, Report, Severity, Skipped
+from qualcheck.types import Document, Report, Severity, Skipped
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
 
@@ -29,40 +30,20 @@ TEXT_B = "Short note: Acme launches a widget.\nMore later."
 MESSAGE_A = "'Zoë' and 'Zoe' both appear: 'Zoe' is used 2 time(s), 50% of mentions"
 
 
-def _finding(doc: Document, needle: str, rule: str, code: str, sev: Severity, **kw: object) -> Finding:
-    start = doc.text.index(needle)
-    line = doc.line_offset + doc.text.count("\n", 0, start) + 1
-    column = start - (doc.text.rfind("\n", 0, start) + 1) + 1
-    return Finding(
-        path=doc.path,
-        doc_id=doc.doc_id,
-        rule=rule,
-        code=code,
-        severity=sev,
-        start=start,
-        end=start + len(needle),
-        line=line,
-        column=column,
-        text=needle,
-        message=str(kw.pop("message", f"{rule} here")),
-        **kw,  # type: ignore[arg-type]
-    )
-
-
 def _make_report(text_a: str = TEXT_A) -> Report:
     doc_a = Document(doc_id=PATH_A, path=PATH_A, text=text_a, title="Widgets")
     doc_b = Document(doc_id="table.csv#7", path="table.csv", text=TEXT_B, kind="csv")
     doc_c = Document(doc_id="news/clean.txt", path="news/clean.txt", text="All good.")
     findings = (
-        _finding(doc_b, "Acme launches a widget", "reuse-partial", "QC103", Severity.INFO,
+        finding_at(doc_b, "Acme launches a widget", "reuse-partial", "QC103", Severity.INFO,
                  score=0.25, source="corpus/pr.txt", message="25% of the article is from corpus/pr.txt"),
-        _finding(doc_a, "the\nthe", "doubled-word", "QC212", Severity.WARNING,
+        finding_at(doc_a, "the\nthe", "doubled-word", "QC212", Severity.WARNING,
                  suggestion="the", message="'the' is repeated"),
-        _finding(doc_a, "widgit", "known-misspelling", "QC201", Severity.ERROR, suggestion="widget",
+        finding_at(doc_a, "widgit", "known-misspelling", "QC201", Severity.ERROR, suggestion="widget",
                  message="'widgit' is a common misspelling of 'widget'"),
-        _finding(doc_a, "teh", "known-misspelling", "QC201", Severity.ERROR, suggestion="the | tech",
+        finding_at(doc_a, "teh", "known-misspelling", "QC201", Severity.ERROR, suggestion="the | tech",
                  message="'teh' is a common misspelling of 'the'"),
-        _finding(doc_a, "Zoë", "name-variant", "QC301", Severity.WARNING, suggestion="Zoe",
+        finding_at(doc_a, "Zoë", "name-variant", "QC301", Severity.WARNING, suggestion="Zoe",
                  message=MESSAGE_A),
     )  # fmt: skip
     return Report(
@@ -134,9 +115,9 @@ def test_text_lines_exact(report: Report, tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == format_text(report)
 
 
-def test_text_keeps_one_line_per_finding() -> None:
+def test_text_keeps_one_line_perfinding_at() -> None:
     doc = Document(doc_id="a.txt", path="a.txt", text="x bad y")
-    finding = _finding(
+    finding = finding_at(
         doc, "bad", "unknown-word", "QC202", Severity.WARNING, message="two\nlines \x1b[31mred"
     )
     text = format_text(Report(documents=(doc,), findings=(finding,)))
@@ -160,7 +141,7 @@ def test_jsonl_round_trip(report: Report, tmp_path: Path) -> None:
 
 def test_jsonl_unicode_line_separators_stay_in_one_line() -> None:
     doc = Document(doc_id="a.txt", path="a.txt", text="x bad y")
-    finding = _finding(doc, "bad", "unknown-word", "QC202", Severity.WARNING, message="a\u2028b\u0085c\nd")
+    finding = finding_at(doc, "bad", "unknown-word", "QC202", Severity.WARNING, message="a\u2028b\u0085c\nd")
     raw = format_jsonl(Report(documents=(doc,), findings=(finding,)))
     assert len(raw.splitlines()) == 1  # str.splitlines also splits on U+2028 and U+0085
     assert json.loads(raw)["message"] == "a\u2028b\u0085c\nd"
@@ -231,7 +212,7 @@ def test_sarif_regions_and_uris(report: Report) -> None:
 
 def test_sarif_honours_line_offset() -> None:
     doc = Document(doc_id="a.md", path="a.md", text="Intro.\nA widgit.", kind="md", line_offset=4)
-    finding = _finding(doc, "widgit", "known-misspelling", "QC201", Severity.ERROR, suggestion="widget")
+    finding = finding_at(doc, "widgit", "known-misspelling", "QC201", Severity.ERROR, suggestion="widget")
     (result,) = sarif_log(Report(documents=(doc,), findings=(finding,)))["runs"][0]["results"]
     region = result["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 6, "startColumn": 3, "endLine": 6, "endColumn": 9}
@@ -290,7 +271,7 @@ def test_github_lines_exact(report: Report) -> None:
 
 def test_github_escapes_properties_and_data() -> None:
     doc = Document(doc_id="a,b:c.txt", path="a,b:c.txt", text="x bad y")
-    finding = _finding(doc, "bad", "odd,rule", "QC202", Severity.WARNING, message="100%\r\nnext::x")
+    finding = finding_at(doc, "bad", "odd,rule", "QC202", Severity.WARNING, message="100%\r\nnext::x")
     (line,) = format_github(Report(documents=(doc,), findings=(finding,))).splitlines()
     assert line == (
         "::warning file=a%2Cb%3Ac.txt,line=1,col=3,endLine=1,endColumn=6,title=QC202 odd%2Crule::"
@@ -305,7 +286,7 @@ def _many_findings_report() -> Report:
     findings = []
     for i, severity in enumerate(severities):
         needle = f"line {i} bad"
-        findings.append(_finding(doc, needle, "unknown-word", "QC202", severity, message=f"finding {i}"))
+        findings.append(finding_at(doc, needle, "unknown-word", "QC202", severity, message=f"finding {i}"))
     return Report(documents=(doc,), findings=tuple(findings))
 
 
@@ -332,7 +313,7 @@ def test_github_limits_annotations_but_summary_lists_all() -> None:
 def test_github_summary_escapes_cells(report: Report) -> None:
     doc = Document(doc_id="a.txt", path="a.txt", text="x bad y")
     message = "a | b <img src=x> @editor #12 *bold*\nnext"
-    finding = _finding(doc, "bad", "unknown-word", "QC202", Severity.WARNING, message=message)
+    finding = finding_at(doc, "bad", "unknown-word", "QC202", Severity.WARNING, message=message)
     summary = github_summary(Report(documents=(doc,), findings=(finding,)))
     row = [line for line in summary.splitlines() if line.startswith("| warning")][0]
     assert r"a \| b &lt;img src=x&gt; \@editor \#12 \*bold\* next" in row
@@ -396,7 +377,7 @@ def test_junit_counts_and_cases(report: Report, tmp_path: Path) -> None:
 
 def test_junit_always_parses() -> None:
     doc = Document(doc_id="a<&>.txt", path="a<&>.txt", text="x bad y")
-    finding = _finding(doc, "bad", "unknown-word", "QC202", Severity.ERROR, message="<b>&\x0c\x00\ud800")
+    finding = finding_at(doc, "bad", "unknown-word", "QC202", Severity.ERROR, message="<b>&\x0c\x00\ud800")
     root = ET.fromstring(junit_xml(Report(documents=(doc,), findings=(finding,))).encode("utf-8"))
     (case,) = root.iter("testcase")
     assert case.get("name") == "a<&>.txt"

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 import pytest
-from synthetic import copy_article, doc, join, nwords, rewrite, sentences
+from synthetic import copy_article, doc, join, nwords, recall_pairs, rewrite, sentences
 
 from qualcheck.index import ContainmentIndex, ReuseEngine, Signer, TokenStream, align, containment, label_for
 from qualcheck.index.shingles import kgram_hashes, shingle_hashes, word_hash
@@ -210,19 +210,9 @@ def test_labels_and_bad_arguments() -> None:
 
 @pytest.fixture(scope="module")
 def recall_set() -> tuple[list[Document], list[Document], ReuseEngine]:
-    """~200 (article, source) pairs: article shares 0.2..1.0 (a quarter in 0.2..0.3, a third
-    lightly rewritten), articles 150..800 words, sources 200..5,000 words (log-uniform).
-    Sources are the corpus, articles the audited set (so every text is a possible source)."""
-    rng = random.Random(42)
-    sources, articles = [], []
-    for p in range(200):
-        src = sentences(rng, int(np.exp(rng.uniform(np.log(200), np.log(5000)))))
-        share = rng.uniform(0.2, 0.3) if p % 4 == 0 else rng.uniform(0.2, 1.0)
-        art, _ = copy_article(rng, src, share, rng.randint(150, 800))
-        if p % 3 == 0:
-            art = rewrite(rng, art)
-        sources.append(doc(f"s{p}", join(src)))
-        articles.append(doc(f"a{p}", join(art)))
+    """~200 pairs (:func:`synthetic.recall_pairs`); sources are the corpus, articles the
+    audited set (so every text is a possible source)."""
+    sources, articles = recall_pairs()
     return sources, articles, ReuseEngine(sources, articles)
 
 

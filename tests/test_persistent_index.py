@@ -25,9 +25,8 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-from synthetic import copy_article, doc, join, rewrite, sentences
+from synthetic import copy_article, doc, join, recall_pairs, sentences
 
 from qualcheck.index import ContainmentIndex, ReuseEngine, TokenStream
 from qualcheck.index.persistent import CorpusIndex, open_index
@@ -42,18 +41,8 @@ ARTICLES = list(load_paths([ROOT / "samples" / "articles"]).documents)
 
 @pytest.fixture(scope="module")
 def pairs() -> tuple[list[Document], list[Document]]:
-    """200 (source, article) pairs as in test_index.recall_set: shares 0.2..1.0, a third
-    lightly rewritten, articles 150..800 words, sources 200..5,000 words (log-uniform)."""
-    rng = random.Random(42)
-    sources, articles = [], []
-    for p in range(200):
-        src = sentences(rng, int(np.exp(rng.uniform(np.log(200), np.log(5000)))))
-        share = rng.uniform(0.2, 0.3) if p % 4 == 0 else rng.uniform(0.2, 1.0)
-        art, _ = copy_article(rng, src, share, rng.randint(150, 800))
-        if p % 3 == 0:
-            art = rewrite(rng, art)
-        sources.append(doc(f"s{p}", join(src)))
-        articles.append(doc(f"a{p}", join(art)))
+    """200 (source, article) pairs, as test_index.recall_set uses."""
+    sources, articles = recall_pairs()
     return sources, articles
 
 

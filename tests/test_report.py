@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import finding_at
 
 from qualcheck.report import (
     FINDING_COLUMNS,
@@ -27,7 +28,7 @@ from qualcheck.report.base import TEMP_PREFIX, atomic_write, atomic_write_text
 from qualcheck.report.csv_writer import neutralise_cell
 from qualcheck.report.html import render
 from qualcheck.report.html_view import Span, segment_text
-from qualcheck.types import Document, Finding, Passage, Report, ReuseMatch, Severity, Skipped
+from qualcheck.types import Document, Passage, Report, ReuseMatch, Severity, Skipped
 
 ROOT = Path(__file__).resolve().parents[1]
 XSS = "<script>alert(1)</script>"
@@ -36,26 +37,6 @@ FORMULA = '=HYPERLINK("https://evil.example/x","click")'
 TEXT_A = f"Acme Corp announced a new widget today.\nThe widgit costs 5 euros. {XSS} Zoë Kravitz agreed."
 TEXT_B = f"Local news.\nClick {FORMULA} now."
 SOURCE_TEXT = "PRESS RELEASE\nAcme Corp announced a new widget today. Contact press@acme.example."
-
-
-def _finding(doc: Document, needle: str, rule: str, code: str, sev: Severity, **kw: object) -> Finding:
-    start = doc.text.index(needle)
-    line = doc.text.count("\n", 0, start) + 1
-    column = start - (doc.text.rfind("\n", 0, start) + 1) + 1
-    return Finding(
-        path=doc.path,
-        doc_id=doc.doc_id,
-        rule=rule,
-        code=code,
-        severity=sev,
-        start=start,
-        end=start + len(needle),
-        line=line,
-        column=column,
-        text=needle,
-        message=str(kw.pop("message", f"{rule} here")),
-        **kw,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture()
@@ -89,10 +70,10 @@ def report() -> Report:
         passages=(passage,),
     )
     findings = (
-        _finding(doc_a, "widgit", "typo", "QC201", Severity.WARNING, suggestion="widget"),
-        _finding(doc_a, "Acme Corp", "reuse", "QC101", Severity.ERROR, score=0.4375, source=source.path),
-        _finding(doc_a, "Zoë", "names", "QC301", Severity.INFO, suggestion="+Zoe"),
-        _finding(doc_b, FORMULA, "typo", "QC202", Severity.WARNING, message=FORMULA),
+        finding_at(doc_a, "widgit", "typo", "QC201", Severity.WARNING, suggestion="widget"),
+        finding_at(doc_a, "Acme Corp", "reuse", "QC101", Severity.ERROR, score=0.4375, source=source.path),
+        finding_at(doc_a, "Zoë", "names", "QC301", Severity.INFO, suggestion="+Zoe"),
+        finding_at(doc_b, FORMULA, "typo", "QC202", Severity.WARNING, message=FORMULA),
     )
     return Report(
         documents=(doc_a, doc_b),
