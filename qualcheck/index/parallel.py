@@ -42,7 +42,7 @@ from types import MappingProxyType
 import numpy as np
 
 from qualcheck.index import vocab_delta as _vocab
-from qualcheck.index.pools import FutureLike, Pool, dask_pool, local_pool, resolve_workers, terminal_progress
+from qualcheck.index.pools import FutureLike, Pool, dask_pool, local_pool, resolve_workers
 from qualcheck.index.scan import Scanned, scan_text
 from qualcheck.index.shingles import shingles_from_hashes, surface_hashes
 from qualcheck.index.signatures import Signer
@@ -51,7 +51,7 @@ from qualcheck.index.vocab_delta import VocabularyDelta
 from qualcheck.types import Document
 
 __all__ = ["PreparedChunk", "dask_pool", "local_pool", "merge_vocabulary", "prepare", "prepare_part",
-           "prepared_chunks", "resolve_workers", "terminal_progress"]
+           "prepared_chunks", "resolve_workers"]
 
 CHUNK_SIZE = 1000  # documents per write transaction
 PREFETCH = 2  # chunks being prepared while the writer writes one

@@ -1,10 +1,10 @@
-"""Where the index's documents are prepared: local processes or a Dask cluster; a progress bar.
+"""Where the index's documents are prepared: local processes or a Dask cluster.
 
 What: a :class:`Pool` has ``workers`` and ``map(fn, items, *args)``, which submits
 ``fn(item, *args)`` for each item and returns futures (``.result()``) in the items' order.
 :func:`local_pool` is a ``ProcessPoolExecutor``, :func:`dask_pool` a ``dask.distributed``
 client of an existing scheduler or of a ``LocalCluster`` started for the run (dask is
-imported only there). :func:`terminal_progress` draws the CLI's progress bar.
+imported only there).
 :mod:`qualcheck.index.parallel` decides what runs where.
 
 Why: local workers are forked when that is safe (no re-import, nothing to pickle but the
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -25,8 +24,7 @@ from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
-__all__ = ["DASK_MISSING", "FutureLike", "Pool", "dask_pool", "local_pool", "resolve_workers",
-           "terminal_progress"]  # fmt: skip
+__all__ = ["DASK_MISSING", "FutureLike", "Pool", "dask_pool", "local_pool", "resolve_workers"]  # fmt: skip
 
 DASK_MISSING = "--scheduler/--dask-workers need dask.distributed: pip install 'qualcheck[dask]'"
 
@@ -138,18 +136,3 @@ def dask_pool(scheduler: str | None = None, n_workers: int | None = None, *, tim
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-@contextmanager
-def terminal_progress(label: str, total: int | None, *, minimum: int = 2000
-                      ) -> Iterator[Callable[[int, int | None], None] | None]:  # fmt: skip
-    """A ``progress(done, total)`` drawing a bar on stderr for a long run (``total >= minimum``),
-    only when stderr is a terminal and ``CI`` is not set; otherwise None."""
-    import click
-
-    if total is None or total < minimum or not sys.stderr.isatty() or os.environ.get("CI"):
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr,
-                           color=False if "NO_COLOR" in os.environ else None) as bar:  # fmt: skip
-        yield lambda done, _total: bar.update(done - bar.pos)
