@@ -47,9 +47,14 @@ def _load_corpus(paths: tuple[Path, ...], config_path: Path | None) -> Any:
     return loaded
 
 
-def _prepare_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Where ``index build`` and ``index add`` prepare documents: local processes or Dask."""
+def _fill_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """What ``index build`` and ``index add`` take: PATHS, --index, --config, and where the
+    documents are prepared (local processes or Dask)."""
     options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        _index_option,
+        click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+                     help="qualcheck.toml or pyproject.toml [tool.qualcheck] (loading options)."),
         click.option("--workers", type=click.IntRange(min=1), default=None,
                      help="Local processes preparing the documents (1: no extra process). [all cores]"),
         click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
@@ -87,10 +92,7 @@ def _fill_index(paths: tuple[Path, ...], location: str, config_path: Path | None
 
 
 @index_group.command("build")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_index_option
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@_prepare_options
+@_fill_options
 def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
                 scheduler: str | None, dask_workers: int | None) -> None:
     """Create a new index at --index from the texts at PATHS."""
@@ -101,10 +103,7 @@ def index_build(paths: tuple[Path, ...], location: str, config_path: Path | None
 
 
 @index_group.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_index_option
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@_prepare_options
+@_fill_options
 def index_add(paths: tuple[Path, ...], location: str, config_path: Path | None, workers: int | None,
               scheduler: str | None, dask_workers: int | None) -> None:
     """Add (or replace, by id) the texts at PATHS in an existing index."""
