@@ -50,7 +50,7 @@ def _load_corpus(paths: tuple[Path, ...], config_path: Path | None) -> Any:
 def _fill_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """What ``index build`` and ``index add`` take: PATHS, --index, --config, and where the
     documents are prepared (local processes or Dask)."""
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path)),
         _index_option,
         click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
