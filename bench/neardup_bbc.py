@@ -122,8 +122,23 @@ def claimed(reported: dict[Pair, str], truth: dict[Pair, float], labels: set[str
             "false_examples_jaccard": false[:10]}
 
 
-def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], dict[Pair, float], float]:
-    """The strongest reuse rule of each reported pair, and the Jaccard of its match records."""
+def sentence_pairs(matches: Any) -> dict[str, Any]:
+    """How many matches carry ``paraphrase`` passages (sentence pairs, :mod:`qualcheck.index.sentences`),
+    and the lowest-share ones: those whose reporting may rest on the sentence pass."""
+    with_pairs = [m for m in matches if any(p.kind == "paraphrase" for p in m.passages)]
+    only = [m for m in with_pairs if all(p.kind == "paraphrase" for p in m.passages)]
+    low = sorted(with_pairs, key=lambda m: m.article_share)[:10]
+    return {"matches_with_paraphrase": len(with_pairs),
+            "paraphrase_passages": sum(p.kind == "paraphrase" for m in with_pairs for p in m.passages),
+            "matches_with_only_paraphrase": len(only),
+            "lowest_share_examples": [
+                (short(m.doc_id), short(m.source_id), m.label, round(m.article_share, 3),
+                 sum(p.kind == "paraphrase" for p in m.passages)) for m in low]}
+
+
+def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], dict[Pair, float], float, dict[str, Any]]:
+    """The strongest reuse rule of each reported pair, the Jaccard of its match records, the
+    audit's seconds and what the sentence pass contributed (:func:`sentence_pairs`)."""
     with timed() as t:
         report = audit_documents(docs, (), config=Config(select=("QC1",)))
         findings = report.findings
@@ -137,7 +152,7 @@ def run_qualcheck(docs: list[Document]) -> tuple[dict[Pair, str], dict[Pair, flo
     for m in report.matches.itertuples(index=False):
         p = pair(str(m.doc_id), str(m.source_id))
         match_jaccard[p] = max(match_jaccard.get(p, 0.0), float(m.jaccard))
-    return reported, match_jaccard, t.seconds
+    return reported, match_jaccard, t.seconds, sentence_pairs(report.data.matches)
 
 
 def run_minhash_lsh(sets: dict[str, set[str]]) -> tuple[dict[Pair, str], float]:
@@ -182,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"truth: {len(truth)} pairs with Jaccard >= 0.5 ({len(shared)} pairs share a shingle; "
           f"{truth_t.seconds} s)")
 
-    qc_pairs, qc_jaccard, qc_seconds = run_qualcheck(docs)
+    qc_pairs, qc_jaccard, qc_seconds, qc_sentences = run_qualcheck(docs)
+    print(f"qualcheck    sentence pairs: {qc_sentences}")
     lsh_pairs, lsh_seconds = run_minhash_lsh(sets)
     results: dict[str, Any] = {}
     runs = (("qualcheck", qc_pairs, qc_seconds), ("minhash_lsh", lsh_pairs, lsh_seconds))
@@ -196,6 +212,8 @@ def main(argv: list[str] | None = None) -> None:
                             for name, labels in claims[tool].items()}
         res.update(seconds=seconds, articles_per_second=rate(len(docs), seconds, 1))
         results[tool] = res
+        if tool == "qualcheck":
+            res["sentence_pairs"] = qc_sentences
         if tool == "qualcheck":  # what-if, tuned on this data: matches.jaccard (word 3-grams) >= x
             res["precision_if_matches_jaccard_ge"] = {
                 str(x): claimed({p: "j" for p, j in qc_jaccard.items() if j >= x}, truth, {"j"}, shared, sets)

@@ -13,6 +13,13 @@ and by leave-one-task-out (tuned on 4 tasks, applied to the 5th), beside the shi
 default. A second audit at ``--probe-threshold`` (default 0.05) shows the shares below the
 default reporting threshold of 0.2, which the shipped audit cannot score.
 
+Copy score (``qualcheck.index.labels.copy_score``): verbatim words plus half the rewritten
+words, over the answer's words, so that at the same share a copy ranks above a rewrite;
+its Spearman is shown for rewritten-word weights 0..1 and with the weight chosen on 4 tasks
+and applied to the 5th. A third audit with the sentence pass off (``sentences.ENABLED=0``)
+gives the word alignment alone in the same run. Ceilings: derived answers whose word 3-gram
+containment in their source is below the candidate search threshold are never aligned.
+
 Baseline in the same run: datasketch MinHashLSH (threshold 0.5, 128 permutations, word
 5-gram shingles), candidates verified by exact Jaccard >= 0.5, predicting derived when the
 answer's own task source is verified; its score is that Jaccard. Reference (no index): exact
@@ -41,6 +48,7 @@ from bench.common import (
     best_threshold,
     emit,
     minhash,
+    patched,
     prf,
     rate,
     require_data,
@@ -49,6 +57,10 @@ from bench.common import (
 )
 from qualcheck.api import audit_documents
 from qualcheck.config import Config
+from qualcheck.index import sentences as sentence_module
+from qualcheck.index.candidates import RECALL_MARGIN, containment
+from qualcheck.index.labels import REWRITTEN_WEIGHT, copy_score
+from qualcheck.index.shingles import TokenStream
 from qualcheck.load import load_paths
 from qualcheck.types import Document
 
@@ -126,15 +138,74 @@ def cut_not_in_source(answers: list[Document], sources: dict[str, Document],
     return out
 
 
-def own_scores(report: Any, answers: list[Document], labels: dict[str, tuple[str, str]]) -> dict[str, float]:
-    """article_share of each answer's match with its own task's source (0 when none)."""
+def own_scores(report: Any, answers: list[Document], labels: dict[str, tuple[str, str]],
+               weight: float | None = None) -> dict[str, float]:
+    """article_share of each answer's match with its own task's source (0 when none); with
+    ``weight``, the copy score ``(verbatim + weight * rewritten) / words`` instead."""
     name_of = {d.doc_id: Path(d.path).name for d in answers}
     score = {f: 0.0 for f in labels}
     for m in report.matches.itertuples(index=False):
         answer = name_of.get(str(m.doc_id))
         if answer and Path(str(m.source_id)).name == f"orig_task{labels[answer][0]}.txt":
-            score[answer] = max(score[answer], float(m.article_share))
+            words = int(m.verbatim_words + m.rewritten_words + m.new_words)
+            value = float(m.article_share) if weight is None else copy_score(
+                int(m.verbatim_words), int(m.rewritten_words), words, weight)
+            score[answer] = max(score[answer], value)
     return score
+
+
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def copy_ranking(report: Any, answers: list[Document], labels: dict[str, tuple[str, str]],
+                 outside: Collection[str]) -> dict[str, Any]:
+    """Spearman of the copy score at each rewritten-word weight (in-sample), and with the weight
+    chosen on 4 tasks (highest rho there) and applied to the 5th (pooled over the 5 folds)."""
+    files = sorted(labels)
+    scores = {w: own_scores(report, answers, labels, w) for w in WEIGHTS}
+
+    def rho(score: dict[str, float], names: list[str]) -> float:
+        return float(spearmanr([score[f] for f in names], [ORDINAL[labels[f][1]] for f in names]).statistic)
+
+    pooled: dict[str, float] = {}
+    chosen: dict[str, float] = {}
+    for task in sorted({t for t, _ in labels.values()}):
+        train = [f for f in files if labels[f][0] != task]
+        w = max(WEIGHTS, key=lambda x: (round(rho(scores[x], train), 6), -abs(x - REWRITTEN_WEIGHT)))
+        chosen[task] = w
+        pooled.update({f: scores[w][f] for f in files if labels[f][0] == task})
+    kept = [f for f in files if f not in outside]
+    return {"shipped_weight": REWRITTEN_WEIGHT,
+            "spearman_by_weight": {str(w): round(rho(scores[w], files), 4) for w in WEIGHTS},
+            "spearman_by_weight_without_outside": {str(w): round(rho(scores[w], kept), 4) for w in WEIGHTS},
+            "leave_one_task_out": {"weight_chosen": chosen, "spearman": round(rho(pooled, files), 4)}}
+
+
+def ceilings(answers: list[Document], sources: dict[str, Document], labels: dict[str, tuple[str, str]],
+             outside: Collection[str], threshold: float) -> dict[str, Any]:
+    """What no verified-pair method can reach: derived answers below the candidate search
+    threshold (word 3-gram containment in their source), and the Spearman of a ranking that
+    is perfect except for the cut answers not in their source: ranked with the heavy answers,
+    or with the non answers when they share no word 5-gram with it."""
+    search = threshold * RECALL_MARGIN
+    below = []
+    for doc in answers:
+        name = Path(doc.path).name
+        task, cat = labels[name]
+        c = containment(TokenStream.of(doc.text).shingles(3), TokenStream.of(sources[task].text).shingles(3))
+        if cat in DERIVED and c < search:
+            below.append((name, cat, round(c, 3)))
+    no_5gram = [f for f in outside if not shingles(next(d.text for d in answers if Path(d.path).name == f))
+                & shingles(sources[labels[f][0]].text)]
+    derived = sum(1 for _, c in labels.values() if c in DERIVED)
+    lost = len({b[0] for b in below} | set(no_5gram))
+    files = sorted(labels)
+    ideal = [(0.0 if f in no_5gram else 1.0) if f in outside else float(ORDINAL[labels[f][1]]) for f in files]
+    return {"search_threshold": search, "derived_below_search_threshold": sorted(below),
+            "cut_sharing_no_5gram": sorted(no_5gram),
+            "f1_ceiling_verified_pairs": prf(derived - lost, 0, lost)["f1"],
+            "spearman_if_perfect_but_outside_ranked_heavy_or_non": round(float(spearmanr(
+                ideal, [ORDINAL[labels[f][1]] for f in files]).statistic), 4)}
 
 
 def run_qualcheck(answers: list[Document], sources: dict[str, Document], labels: dict[str, tuple[str, str]],
@@ -168,7 +239,8 @@ def run_qualcheck(answers: list[Document], sources: dict[str, Document], labels:
     out.update(findings_by_rule=dict(rules), findings_naming_other_task_source=wrong_source,
                findings_naming_another_answer=other_answer, seconds=t.seconds,
                reuse_threshold=config.reuse_threshold,
-               ranking=ranking(labels, own_scores(report, answers, labels), outside))
+               ranking=ranking(labels, own_scores(report, answers, labels), outside),
+               copy_score_ranking=copy_ranking(report, answers, labels, outside))
     return out
 
 
@@ -210,6 +282,11 @@ def describe(tool: str, res: dict[str, Any]) -> None:
         extra = f" mean share {row['mean_share']:.3f}" if "mean_share" in row else ""
         print(f"  {cat:6} detected {row['detected']}/{row['n']}{extra}")
     describe_ranking(res["ranking"])
+    if "copy_score_ranking" in res:
+        c = res["copy_score_ranking"]
+        print(f"  copy score Spearman by rewritten weight {c['spearman_by_weight']}; "
+              f"leave-one-task-out {c['leave_one_task_out']['spearman']:.3f} "
+              f"(weights {c['leave_one_task_out']['weight_chosen']})")
 
 
 def describe_ranking(r: dict[str, Any]) -> None:
@@ -246,17 +323,23 @@ def main(argv: list[str] | None = None) -> None:
     outside = cut_not_in_source(answers, sources, labels)
     print(f"cut answers mostly not in their source: {', '.join(sorted(outside))}")
     qc = run_qualcheck(answers, sources, labels, args.reuse_threshold, outside)
+    with patched(sentence_module, ENABLED=0):
+        words_only = run_qualcheck(answers, sources, labels, args.reuse_threshold, outside)
     probe = run_qualcheck(answers, sources, labels, args.probe_threshold, outside)
+    limits = ceilings(answers, sources, labels, outside, qc["reuse_threshold"])
     base = run_minhash_lsh(answers, sources, labels, outside)
     reference = containment_reference(answers, sources, labels, outside)
     describe(f"qualcheck @{qc['reuse_threshold']}", qc)
+    describe("  words only", words_only)
     describe(f"qualcheck @{probe['reuse_threshold']}", probe)
     describe("minhash-lsh", base)
     print("5-gram containment (reference, no index)")
     describe_ranking(reference["ranking"])
+    print(f"ceilings: {limits}")
     metrics = {"patches": patches,
                "answers": len(answers), "sources": len(sources), "cut_not_in_source": sorted(outside),
-               "qualcheck": qc, "qualcheck_probe": probe,
+               "qualcheck": qc, "qualcheck_words_only": words_only, "qualcheck_probe": probe,
+               "ceilings": limits,
                "minhash_lsh": base, "containment_reference": reference}
     emit(NAME, metrics, args.json_out, started)
 

@@ -96,8 +96,10 @@ class Finding:
 class Passage:
     """A stretch of an article that was taken from a source, with offsets in both texts.
 
-    ``kind`` is ``verbatim`` (copied as is) or ``rewritten`` (aligned to the source with
-    edits); ``matched_tokens``/``tokens`` say how many of the passage's words were copied.
+    ``kind`` is ``verbatim`` (copied as is), ``rewritten`` (aligned to the source with
+    edits) or ``paraphrase`` (a sentence re-worded throughout, paired with its source
+    sentences by shared content words; no verbatim runs); ``matched_tokens``/``tokens`` say
+    how many of the passage's words were copied (for a paraphrase: found in the source sentences).
     """
 
     path: str

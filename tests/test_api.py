@@ -188,7 +188,7 @@ def test_independent_articles_have_no_reuse_findings(findings: pd.DataFrame, rep
 def test_passages_point_into_article_and_source(report: AuditReport) -> None:
     passages = report.passages
     assert len(passages) >= 4
-    assert set(passages["kind"]) <= {"verbatim", "rewritten"}
+    assert set(passages["kind"]) <= {"verbatim", "rewritten", "paraphrase"}
     for p in passages.itertuples():
         name = Path(p.path).name
         article = raw(ARTICLES / name) if name.endswith(".txt") else doc_text(report, name)

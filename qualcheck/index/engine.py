@@ -10,7 +10,8 @@ Pipeline per article:
    ``shingle_size``-shingles, tuned for ``threshold * RECALL_MARGIN``;
 2. prefilter: exact shingle containment of the article in each candidate, dropping the
    LSH false positives (about 5% of a corpus at 128 permutations) for ~20 us each;
-3. verification: exact alignment (:mod:`.align`), kept when ``article_share >= min_share``;
+3. verification: exact alignment (:mod:`.align`), then sentences re-worded throughout paired
+   by content words (:mod:`.sentences`); kept when ``article_share >= min_share``;
 4. label (:mod:`.labels`); sorted by article share, highest first.
 
 Boilerplate (``boilerplate=``, :class:`qualcheck.boilerplate.Boilerplate`): article words
@@ -58,6 +59,7 @@ from qualcheck.boilerplate import Boilerplate
 from qualcheck.index.align import IGNORED, NEW, REWRITTEN, VERBATIM, Alignment, align, combine_kinds
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, RECALL_MARGIN, ContainmentIndex, containment
 from qualcheck.index.labels import derivation_for, label_for
+from qualcheck.index.sentences import add_sentences
 from qualcheck.index.shingles import TokenStream
 from qualcheck.index.signatures import DEFAULT_NUM_PERM, DEFAULT_SHINGLE_SIZE, Signer
 from qualcheck.types import ArticleReuse, Document, ReuseMatch
@@ -78,6 +80,7 @@ class EngineStats:
     matches: int = 0  # verified matches returned
     index_seconds: float = 0.0  # tokenise, shingle, sign and build the index
     query_seconds: float = 0.0  # search, prefilter and align, all queries
+    sentence_seconds: float = 0.0  # of which the sentence pass (qualcheck.index.sentences)
 
 
 class CorpusSource(Protocol):
@@ -264,6 +267,9 @@ class ReuseEngine:
         """Align ``doc`` with one candidate that passed the containment prefilter; label it."""
         self.stats.checked += 1
         al = align(doc, source, article_tokens=tokens, source_tokens=source_tokens, ignore=ignore)
+        started = time.perf_counter()
+        al = add_sentences(al, doc, source, article_tokens=tokens, source_tokens=source_tokens)
+        self.stats.sentence_seconds += time.perf_counter() - started
         label = label_for(al.article_share, al.jaccard, self.min_share)
         if label is None:
             return None

@@ -17,6 +17,8 @@ Two vocabularies, both derived from the verified shares (never from the LSH esti
 ('duplicate', 'rewrite', 'partial-reuse', None)
 >>> derivation_for(0.85), derivation_for(0.3), derivation_for(0.05)
 ('wholly-derived', 'partially-derived', 'not-derived')
+>>> copy_score(verbatim=60, rewritten=20, words=100)  # 0.6 + 0.5 * 0.2
+0.7
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ from qualcheck.index.candidates import DEFAULT_THRESHOLD
 DUPLICATE_JACCARD = 0.5  # "duplicate": word 5-gram Jaccard >= this (the two texts are near equal)
 REWRITE_SHARE = 0.5  # "rewrite": at least half of the article comes from the source
 WHOLLY_DERIVED = 0.8  # METER "wholly derived": this share of the article or more
+# copy_score: weight of a rewritten word against a verbatim one. Set a priori, not fitted: a
+# rewritten word is derived (it counts fully in the share) but was edited, so it is half
+# the evidence of copying; 1 would rank by the share, 0 by verbatim words alone.
+# bench/reuse_short_answer.py shows 0..1 and a leave-one-task-out choice.
+REWRITTEN_WEIGHT = 0.5
 # "partial-reuse": article_share >= min_share (default: the search threshold, 0.2)
 
 
@@ -45,3 +52,14 @@ def derivation_for(article_share: float, min_share: float = DEFAULT_THRESHOLD) -
     if article_share >= WHOLLY_DERIVED:
         return "wholly-derived"
     return "partially-derived" if article_share >= min_share else "not-derived"
+
+
+def copy_score(verbatim: int, rewritten: int, words: int, weight: float | None = None) -> float:
+    """How copied the article is: ``(verbatim + weight * rewritten) / words``, 0..1.
+
+    Ranks cut-and-paste above light rewrites above heavy ones at the same derived share
+    (the share counts verbatim and rewritten words alike). ``weight`` defaults to
+    ``REWRITTEN_WEIGHT``.
+    """
+    w = REWRITTEN_WEIGHT if weight is None else weight
+    return (verbatim + w * rewritten) / words if words > 0 else 0.0

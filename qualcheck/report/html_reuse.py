@@ -6,8 +6,9 @@ would paint a 350-word paste with two changed words as "rewritten". The engine r
 runs it copied word for word (``Passage.verbatim`` and ``source_verbatim``), so the page
 shows those words solid and only the edited ones hatched, on both sides, as the engine
 counted them. A passage without those runs (built by hand) is re-aligned word by word here
-(``rapidfuzz`` ``Indel`` on the normalised words). Words outside every passage are the
-article's new material.
+(``rapidfuzz`` ``Indel`` on the normalised words). A ``paraphrase`` passage (a sentence re-worded
+throughout, paired by the engine's sentence pass) marks only its words found in the source
+sentences, hatched as rewritten. Words outside every passage are the article's new material.
 
 When the audit did not fill ``Report.articles`` (an older engine, a hand-made report) the
 same marks give the per-article numbers: each word counted once, verbatim before rewritten.
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from qualcheck.index.sentences import shared_words
 from qualcheck.report.records import group_by_doc
 from qualcheck.text import normalized_words
 from qualcheck.types import ArticleReuse, Document, Passage, Report, ReuseMatch
 
-VERBATIM, REWRITTEN = "verbatim", "rewritten"
+VERBATIM, REWRITTEN, PARAPHRASE = "verbatim", "rewritten", "paraphrase"
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,12 @@ def passage_parts(passage: Passage) -> PassageParts:
     """Cut ``passage`` into the runs of words it shares with its source and the edited ones.
 
     The engine records the copied runs (``Passage.verbatim``/``source_verbatim``); a passage
-    without them (built by hand) is re-aligned word by word.
+    without them (built by hand) is re-aligned word by word. A ``paraphrase`` passage (a
+    sentence paired by content words, :mod:`qualcheck.index.sentences`) has no copied runs:
+    its words found in the source sentences are rewritten, the others new (no part).
     """
+    if passage.kind == PARAPHRASE:
+        return _paraphrase_parts(passage)
     if passage.verbatim and passage.source_verbatim:
         return PassageParts(_from_spans(passage.text, passage.start, passage.verbatim),
                             _from_spans(passage.source_text, passage.source_start, passage.source_verbatim))
@@ -112,6 +118,17 @@ def passage_parts(passage: Passage) -> PassageParts:
         if op.dest_end > op.dest_start:
             s_runs.append((op.dest_start, op.dest_end, kind))
     return PassageParts(_cut(passage.text, a_offsets, a_runs), _cut(passage.source_text, s_offsets, s_runs))
+
+
+def _paraphrase_parts(passage: Passage) -> PassageParts:
+    """A sentence pair: the article words found in the source sentences (counted as rewritten
+    by the engine, :func:`qualcheck.index.sentences.shared_words`), each a rewritten part; the
+    source side is rewritten as a whole."""
+    a_words, a_offsets = normalized_words(passage.text)
+    s_words, _ = normalized_words(passage.source_text)
+    hits = shared_words(a_words, s_words)
+    return PassageParts(tuple(Part(*a_offsets[i], REWRITTEN) for i in hits),
+                        (Part(0, len(passage.source_text), REWRITTEN),))
 
 
 @dataclass(frozen=True)
