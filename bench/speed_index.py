@@ -17,6 +17,11 @@ Measured, each phase in a fresh process (so memory figures are its own):
   copies; articles/s; RSS of the process over its RSS before opening the index, after the
   searches (the index in use) and after the audit (plus the engine's caches of aligned
   sources), per indexed document;
+* audit of new articles (``audit_new_articles``), reported beside the copies above: ``--queries``
+  articles that share no text with the index (seeded word salad from the corpus vocabulary,
+  BBC-like lengths), a fifth of them with one or two paragraphs of an indexed copy pasted in;
+  articles/s and the share of pasted sources found (all, and those making >= 25% of the
+  article: below the engine's 20% reuse threshold a source is not meant to be reported);
 * the obvious datasketch pipeline on the first ``--subset`` copies: ``MinHash(num_perm=128)`` with one
   ``update`` per word 5-gram shingle, ``MinHashLSH(threshold=0.5)`` insert and query,
   candidates verified by exact Jaccard; against qualcheck's signing, build and audit of the
@@ -103,6 +108,33 @@ class Corpus:
         step = 7919  # prime: consecutive queries hit articles far apart
         first = size + (-size % len(self.bases))  # a multiple of the article count
         return [self.copy(first + (j * step) % len(self.bases)) for j in range(n)]
+
+    def fresh(self, n: int, size: int, reuse: float = 0.2) -> list[tuple[Any, str | None, float]]:
+        """``n`` new articles, the indexed article each reuses (None for most) and its share of words.
+
+        A new article is seeded word salad from the corpus vocabulary (``pool``) with the
+        length and paragraphs of a BBC article, so it shares no text with the index; a share
+        ``reuse`` of them gets one or two paragraphs of an indexed copy pasted in (its article
+        is the source to find).
+        """
+        from qualcheck.types import Document
+
+        rng = random.Random(f"{self.seed}:fresh")
+        out: list[tuple[Any, str | None, float]] = []
+        for j in range(n):
+            _, model = self.bases[rng.randrange(len(self.bases))]
+            paragraphs = [" ".join(rng.choice(self.pool) for _ in p.split()) + "."
+                          for p in re.split(r"\n\s*\n", model.strip()) if p.strip()]  # fmt: skip
+            source, share = None, 0.0
+            if rng.random() < reuse:
+                donor = self.copy(rng.randrange(min(size, len(self.bases))))
+                lifted = [p for p in donor.text.split("\n\n")[1:] if p.strip()][: rng.randint(1, 2)]
+                paragraphs[1:1] = lifted
+                source = donor.doc_id.split("/", 1)[1]
+                share = sum(len(p.split()) for p in lifted) / sum(len(p.split()) for p in paragraphs)
+            text = "\n\n".join(paragraphs)
+            out.append((Document(f"new{j:07d}", f"new{j:07d}.txt", text), source, share))
+        return out
 
     def siblings(self, query_id: str, size: int) -> int:
         """How many copies of the query's article an index of the first ``size`` copies holds."""
@@ -199,23 +231,68 @@ def phase_audit(seed: int, size: int, n: int, path: str) -> dict[str, Any]:
             "audit_rss_bytes_per_doc": round((after - before) * 2**20 / max(1, documents))}  # fmt: skip
 
 
+def phase_audit_mix(seed: int, size: int, n: int, path: str) -> dict[str, Any]:
+    """Audit of new articles (:meth:`Corpus.fresh`): most reuse nothing, a fifth reuse one copy."""
+    from qualcheck.index.engine import ReuseEngine
+    from qualcheck.index.persistent import open_index
+
+    mix = Corpus(seed).fresh(n, size)
+    queries = [q for q, _, _ in mix]
+    found = reusing = matched = above = found_above = 0
+    with open_index(path) as index:
+        with timed() as search_t:
+            for q in queries:
+                index.candidates(q, 0.2)
+        with timed() as t:
+            engine = ReuseEngine.from_index(index, queries)
+            for q, source, share in mix:
+                ms = [m for m in engine.matches(q) if m.source_id.startswith("copy")]
+                matched += len(ms)
+                if source is not None:
+                    hit = any(m.source_id.split("/", 1)[1] == source for m in ms)
+                    reusing, found = reusing + 1, found + hit
+                    if share >= 0.25:  # clearly above the engine's reuse threshold (0.2 of the article)
+                        above, found_above = above + 1, found_above + hit
+    return {"queries": n, "reusing_queries": reusing,
+            "search_articles_per_second": rate(n, search_t.seconds, 1),
+            "seconds": t.seconds, "articles_per_second": rate(n, t.seconds, 1),
+            "matches_per_query": rate(matched, n, 2),
+            "reused_source_found": rate(found, reusing),
+            "reusing_queries_share_ge_0.25": above,
+            "reused_source_found_share_ge_0.25": rate(found_above, above)}  # fmt: skip
+
+
 def phase_sign(seed: int, subset: int) -> dict[str, Any]:
-    from qualcheck.index.parallel import prepare
+    """Signing and preparing the subset: document by document, and in batches as the build does."""
+    from qualcheck.index.batchsign import minhash_values, shingle_sets
+    from qualcheck.index.fastscan import needs_regex, read_texts, text_groups
+    from qualcheck.index.parallel import _row, _signer, prepare, prepare_part
     from qualcheck.index.shingles import TokenStream
-    from qualcheck.index.signatures import Signer
     from qualcheck.index.store import IndexSettings
 
     corpus = Corpus(seed)
     docs = list(corpus.stream(subset))
-    settings, signer = IndexSettings(), Signer(256, 3, 1)
+    settings = IndexSettings()
+    signer = _signer(settings.num_perm, settings.shingle_size, settings.seed)
     with timed() as sign_t:
         for d in docs:
             signer.sign_shingles(TokenStream.of(d.text).shingles(3))
     with timed() as prep_t:
         for d in docs:
             prepare(d, settings)
+    texts = [d.text for d in docs if not needs_regex(d.text)]  # the few others: by the regex
+    with timed() as batch_t:
+        for group in text_groups([len(t) for t in texts]):
+            batch = read_texts([texts[i] for i in group])
+            minhash_values(signer, *shingle_sets(batch.word_hashes(), batch.bounds, 3))
+    rows = [_row(d) for d in docs]
+    with timed() as part_t:
+        for i in range(0, subset, 2000):  # the parts a 2-worker build prepares
+            prepare_part(rows[i : i + 2000], settings)
     return {"sign_articles_per_second": rate(subset, sign_t.seconds, 1),
-            "prepare_articles_per_second": rate(subset, prep_t.seconds, 1)}  # fmt: skip
+            "prepare_articles_per_second": rate(subset, prep_t.seconds, 1),
+            "sign_batch_articles_per_second": rate(len(texts), batch_t.seconds, 1),
+            "prepare_batch_articles_per_second": rate(subset, part_t.seconds, 1)}  # fmt: skip
 
 
 def phase_datasketch(seed: int, subset: int, n: int) -> dict[str, Any]:
@@ -254,7 +331,7 @@ def phase_datasketch(seed: int, subset: int, n: int) -> dict[str, Any]:
 
 
 PHASES = {"generate": phase_generate, "build": phase_build, "audit": phase_audit,
-          "sign": phase_sign, "datasketch": phase_datasketch}  # fmt: skip
+          "audit_mix": phase_audit_mix, "sign": phase_sign, "datasketch": phase_datasketch}  # fmt: skip
 
 
 def run_phase(name: str, *args: Any) -> dict[str, Any]:
@@ -296,6 +373,7 @@ def main(argv: list[str] | None = None) -> None:
         os.remove(f"{tmp}/serial.qcx")
         many = run_phase("build", args.seed, args.size, workers, f"{tmp}/full.qcx")
         audit = run_phase("audit", args.seed, args.size, args.queries, f"{tmp}/full.qcx")
+        audit_mix = run_phase("audit_mix", args.seed, args.size, args.queries, f"{tmp}/full.qcx")
         # 1,000 new articles added to the big index (copies beyond the queries' range)
         grow = run_phase("build", args.seed, 1000, workers, f"{tmp}/full.qcx", 10 * args.size + 10_000)
         sub = run_phase("sign", args.seed, args.subset)
@@ -304,9 +382,12 @@ def main(argv: list[str] | None = None) -> None:
         sub["audit"] = run_phase("audit", args.seed, args.subset, args.queries, f"{tmp}/sub1.qcx")
         ds = run_phase("datasketch", args.seed, args.subset, args.queries)
     ds_build, ds_query = ds["sign_and_insert_articles_per_second"], ds["query_articles_per_second"]
+    ds_sign = ds["sign_articles_per_second"]
     ratios = {  # qualcheck articles/s over datasketch's, same subset, same run
         "sign": rate(sub["sign_articles_per_second"], ds["sign_articles_per_second"], 2),
         "prepare_vs_sign": rate(sub["prepare_articles_per_second"], ds["sign_articles_per_second"], 2),
+        "sign_batch": rate(sub["sign_batch_articles_per_second"], ds_sign, 2),
+        "prepare_batch_vs_sign": rate(sub["prepare_batch_articles_per_second"], ds_sign, 2),
         **{f"build_workers_{n}_vs_sign_and_insert": rate(sub[f"build_workers_{n}"]["articles_per_second"],
                                                           ds_build, 2) for n in dict.fromkeys([1, workers])},
         f"full_build_workers_{workers}_vs_sign_and_insert": rate(many["articles_per_second"], ds_build, 2),
@@ -317,7 +398,7 @@ def main(argv: list[str] | None = None) -> None:
         "size": args.size, "serial_size": serial, "subset": args.subset, "queries": args.queries,
         "workers": workers, "bbc_articles": n_bases, "generate": gen, "build_workers_1": one, par: many,
         "speedup": rate(many["articles_per_second"], one["articles_per_second"], 2),  # sizes may differ
-        "audit": audit, "add_1000_to_the_index": grow,
+        "audit": audit, "audit_new_articles": audit_mix, "add_1000_to_the_index": grow,
         "subset_qualcheck": sub, "subset_datasketch": ds, "qualcheck_over_datasketch": ratios,
         "load_average_start_end": [load0, os.getloadavg()],
     }  # fmt: skip

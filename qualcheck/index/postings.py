@@ -38,8 +38,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from qualcheck.index.shingles import sorted_unique
-
 U32 = npt.NDArray[np.uint32]
 MAX_BITS = 16  # buckets per segment at most 2**16; beyond, checks fit in 2 bytes
 BUCKET = 64  # postings per bucket a new segment aims at
@@ -90,14 +88,20 @@ def bucket_of(h32: U32, bits: int) -> npt.NDArray[np.int64]:
     return (h32.astype(np.int64) >> (32 - bits)) if bits else np.zeros(h32.size, dtype=np.int64)
 
 
-def encode(h32: U32, docs: U32, bits: int, layout: tuple[int, int, int]) -> dict[int, bytes]:
+def encode(h32: U32, docs: U32, bits: int, layout: tuple[int, int, int], *, runs: bool = False
+           ) -> dict[int, bytes]:  # fmt: skip
     """``bucket -> blob`` of the postings ``(h32[i], docs[i])`` (duplicates dropped, sorted).
 
     ``layout``: :func:`widths` of the segment. A blob is fixed-width little-endian records:
     the identity's low ``32 - bits`` bits, then the document key minus the segment's base.
+    ``runs``: the postings are a few sorted runs (decoded segments being merged), which a
+    stable sort (timsort) merges in about linear time.
     """
     check_width, doc_width, base = layout
-    order = sorted_unique((h32.astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64))
+    combined = (h32.astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64)
+    order = np.sort(combined, kind="stable") if runs else np.sort(combined)
+    if order.size > 1:
+        order = order[np.concatenate(([True], order[1:] != order[:-1]))]
     h, d = (order >> np.uint64(32)).astype(np.uint32), (order & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     records = np.empty((h.size, check_width + doc_width), dtype=np.uint8)
     checks = h & np.uint32((1 << (32 - bits)) - 1 if bits else 0xFFFFFFFF)

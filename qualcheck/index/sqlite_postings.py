@@ -128,7 +128,7 @@ class SegmentTables:
             h, k = np.concatenate(hs), np.concatenate(ks)
             alive = np.isin(k, live)
             kept += int(np.count_nonzero(alive))
-            self._put_buckets(new, encode(h[alive], k[alive], target, layout))
+            self._put_buckets(new, encode(h[alive], k[alive], target, layout, runs=True))
         for seg in segs:
             self.write("DELETE FROM segments WHERE seg = ?", (seg,))
         self.write("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)", (new, target, kept, *layout))
