@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -44,6 +45,18 @@ def english_words() -> frozenset[str]:
         words.update(f for f in fixes if f.isalpha())
     words.update(word_frequencies())
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def plain_english_words() -> frozenset[str]:
+    """The English words that are their own case-folded key and base form (ASCII, no
+    capitals, hyphen or apostrophe).
+
+    A token whose text is in this set is a dictionary word as written, so the language
+    rules can drop such tokens with one set difference per document.
+    """
+    words = english_words()
+    return frozenset(w for w in words if w.isascii() and "-" not in w and "'" not in w and w == w.lower())
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +97,7 @@ class NeighborIndex:
         self._by_key: dict[str, list[str]] = defaultdict(list)
         self._by_len: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._near: dict[tuple[str, int, int], list[str]] = {}
+        self._same_first: dict[tuple[str, int], list[tuple[str, int]]] = {}
         for w in sorted(set(words)):
             self._by_key[w].append(w)
             self._by_len[w[:1], len(w)].append(w)
@@ -119,6 +133,94 @@ class NeighborIndex:
                 if w != query:
                     found.setdefault(w, int(dist))
         return sorted(((w, d) for w, d in found.items() if d <= max_distance), key=lambda kv: (kv[1], kv[0]))
+
+
+def within(query: str, choices: Sequence[str], max_distance: int) -> Iterator[tuple[str, int]]:
+    """The ``choices`` at OSA distance ``max_distance`` or less from ``query`` (itself included),
+    in their order: one call into rapidfuzz compares them all (~45 ns a word)."""
+    if len(choices) < 150:  # a matrix costs ~8 microseconds to set up: not worth it for a few
+        near = process.extract_iter(query, choices, scorer=OSA.distance, score_cutoff=max_distance)
+        yield from ((w, int(dist)) for w, dist, _ in near)
+        return
+    row = process.cdist([query], choices, scorer=OSA.distance, score_cutoff=max_distance, dtype=np.int32)[0]
+    for i in np.flatnonzero(row <= max_distance).tolist():
+        yield choices[i], int(row[i])
+
+
+class ScanningNeighborIndex:
+    """:class:`NeighborIndex` answers, without building the index until it pays.
+
+    The deletion index costs about 12 microseconds a word to build, so an audit that asks
+    about a few dozen words would pay for a whole vocabulary it never consults. This scans
+    the words of similar length in C (rapidfuzz) instead and returns exactly what
+    :meth:`NeighborIndex.lookup` would: words sharing a one-letter deletion with the query
+    (which are within two edits and one letter of its length), and for two edits, the words
+    sharing its first letter. Once the scans have read ``build_after`` times as many words
+    as the index holds, the index is built and answers from then on.
+
+    >>> ScanningNeighborIndex(["courtesy", "court"]).lookup("courtsey", 2)
+    [('courtesy', 1)]
+    """
+
+    def __init__(self, words: Iterable[str], build_after: int = 50) -> None:
+        self._words = frozenset(words)
+        self._by_len: dict[int, list[str]] | None = None
+        self._by_first_len: dict[tuple[str, int], list[str]] = {}
+        self._near: dict[tuple[str, int, int], list[str]] = {}
+        self._same_first: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        self._index: NeighborIndex | None = None
+        self._budget = build_after * len(self._words)
+
+    def _buckets(self) -> dict[int, list[str]]:
+        if self._by_len is None:
+            self._by_len = defaultdict(list)
+            for w in sorted(self._words):
+                self._by_len[len(w)].append(w)
+                self._by_first_len.setdefault((w[:1], len(w)), []).append(w)
+        return self._by_len
+
+    def lookup(self, query: str, max_distance: int = 1) -> list[tuple[str, int]]:
+        """The same as :meth:`NeighborIndex.lookup` over the same words."""
+        if max_distance < 1:
+            raise ValueError("max_distance must be at least 1")
+        if self._index is None and self._budget < 0:
+            self._index = NeighborIndex(self._words)
+        if self._index is not None:
+            return self._index.lookup(query, max_distance)
+        by_len, n = self._buckets(), len(query)
+        keys = {query} | _deletes(query)
+        found: dict[str, int] = {}
+        near = [w for k in (n - 1, n, n + 1) for w in by_len.get(k, ())]
+        self._budget -= len(near)
+        for w, dist in within(query, near, min(max_distance, 2)):
+            if w != query and (dist <= 1 or w in keys or not keys.isdisjoint(_deletes(w))):
+                found[w] = dist  # one edit always shares a deletion; two edits may
+        if max_distance >= 2:
+            similar = [w for k in range(n - max_distance, n + max_distance + 1)
+                       for w in self._by_first_len.get((query[:1], k), ())]
+            self._budget -= len(similar)
+            for w, dist in within(query, similar, max_distance):
+                if w != query:
+                    found.setdefault(w, dist)
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))
+
+
+    def lookup_same_first(self, query: str, max_distance: int) -> list[tuple[str, int]]:
+        """The words sharing ``query``'s first letter within ``max_distance`` edits, nearest
+        first: :meth:`lookup` restricted to that letter (where one and two edits alike are
+        found by the scan), at the cost of scanning a few hundred words."""
+        self._buckets()
+        key = (query[:1], len(query), max_distance)
+        similar = self._near.get(key)
+        if similar is None:  # listed once per first letter, length and distance
+            n = len(query)
+            similar = self._near[key] = [w for k in range(n - max_distance, n + max_distance + 1)
+                                         for w in self._by_first_len.get((query[:1], k), ())]
+        found = self._same_first.get((query, max_distance))
+        if found is None:  # names recur across an audit: each is looked up once
+            found = [(w, d) for w, d in within(query, similar, max_distance) if w != query]
+            found = self._same_first[query, max_distance] = sorted(found, key=lambda kv: (kv[1], kv[0]))
+        return found
 
 
 @lru_cache(maxsize=1)

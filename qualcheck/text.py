@@ -144,6 +144,9 @@ def normalized_words(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return [t.norm for t in toks], [(t.start, t.end) for t in toks]
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LineIndex:
     """Maps character offsets to 1-based (line, column); the one mapping the package uses.
 
@@ -152,7 +155,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str, line_offset: int = 0) -> None:
-        self._starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]  # found in C, not char by char
         self._line_offset = line_offset
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -9,13 +9,14 @@ function's docstring (what it does, why it matters, an example, known problems).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from qualcheck.config import Config
-from qualcheck.lexicon import NeighborIndex
+from qualcheck.lexicon import ScanningNeighborIndex
 from qualcheck.text import LineIndex, Token, tokenize
 from qualcheck.types import Document, Finding, ReuseMatch, Severity
 from qualcheck.vocab import Vocabulary, word_tokens
@@ -52,6 +53,52 @@ class DocView:
         """Letter words only, in order."""
         return word_tokens(self.tokens)
 
+    # The language rules ask nothing of each token beyond these one-line scans: they start
+    # from the distinct texts of a document, remove what is known with set operations, and
+    # fetch the tokens of the few texts left (``tokens_with``).
+
+    @cached_property
+    def word_texts(self) -> frozenset[str]:
+        """The distinct texts of the letter words (``words``)."""
+        return frozenset([t.text for t in self.words])
+
+    @cached_property
+    def texts(self) -> frozenset[str]:
+        """The distinct texts of all tokens (words, numbers, punctuation...)."""
+        return frozenset([t.text for t in self.tokens])
+
+    def tokens_with(self, texts: Collection[str]) -> list[Token]:
+        """The tokens (of any kind) whose text is one of ``texts``, in order."""
+        return [t for t in self.tokens if t.text in texts] if texts else []
+
+    def words_with(self, texts: Collection[str]) -> list[Token]:
+        """The letter words whose text is one of ``texts``, in order."""
+        return [t for t in self.tokens_with(texts) if t.kind == "word"]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def _word_index(self, start: int) -> int | None:
+        i = bisect_left(self._starts, start)
+        found = i < len(self.tokens) and self._starts[i] == start and self.tokens[i].kind == "word"
+        return i if found else None
+
+    def word_at(self, start: int) -> Token | None:
+        """The letter word starting at offset ``start``, if any."""
+        i = self._word_index(start)
+        return None if i is None else self.tokens[i]
+
+    def word_beside(self, start: int, step: int) -> Token | None:
+        """The token just before (``step`` -1) or after (+1) the word starting at ``start``,
+        when both are letter words; None otherwise. Two words one space apart are always
+        neighbours in ``words`` too (a space holds no token)."""
+        i = self._word_index(start)
+        if i is None or not 0 <= i + step < len(self.tokens):
+            return None
+        other = self.tokens[i + step]
+        return other if other.kind == "word" else None
+
     @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.doc.text, self.doc.line_offset)
@@ -75,16 +122,17 @@ class CheckContext:
     paths: Mapping[str, str] = field(default_factory=dict)  # doc_id -> path, for sources
     dates: Mapping[str, str] = field(default_factory=dict)  # doc_id -> date (front matter, column)
     furniture: frozenset[str] = frozenset()  # normalised lines that recur across the corpus
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)  # per-audit results rules share
 
     def is_known(self, norm: str) -> bool:
         """A word the house uses often enough that it is not a slip, or one accepted in config."""
         return self.vocab.norm_count(norm) >= self.config.corpus_min_count or norm in self.accepted
 
     @cached_property
-    def common_words(self) -> NeighborIndex:
-        """Edit-distance index of the words the corpus uses often (built once per audit)."""
+    def common_words(self) -> ScanningNeighborIndex:
+        """Edit-distance lookup over the words the corpus uses often (once per audit)."""
         n = self.config.corpus_min_count
-        return NeighborIndex(frozenset(w for w, c in self.vocab.norms.items() if c >= n))
+        return ScanningNeighborIndex([w for w, c in self.vocab.norms.items() if c >= n])
 
     @cached_property
     def accepted(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import eq
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
 from qualcheck.lexicon import word_frequencies
@@ -18,7 +19,6 @@ _GLUED = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})([,;!?]|\.(?=[A-Z][a-z]))([^\W\d
 # a full stop ("said.The") or repeated at a sentence start ("The The") is then no name.
 COMMON_WORD = 20_000
 _TRIGGER = re.compile(r"[,;!?.][^\W\d_]")  # what every _GLUED match contains, found fast
-_REPEAT = re.compile(r"\b(\w[\w'\u2019]*)[^\S\n]+\1\b", re.IGNORECASE)  # a cheap superset of doubled words
 _DOUBLE_OK = frozenset({"that", "had", "ha", "bye", "no", "very", "so", "really", "knock", "tut", "is"})
 
 
@@ -59,6 +59,9 @@ def missing_space(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
 
 
 _LONE_OK = frozenset("a i o".split())
+# A single letter with a space and a letter on each side: where a stray letter can stand.
+# (The space comes first so the regex engine can skip to spaces; capitals and "a", "i", "o" never count.)
+_LONE = re.compile(r" (?<=[^\W\d_] )([^\W\d_A-Zaio])(?= [^\W\d_])")
 
 
 def stray_letter(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
@@ -70,8 +73,11 @@ def stray_letter(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     flagged; letters in lists "(a)", initials, units and maths are skipped.
     """
     text = view.doc.text
-    words = view.words
-    for before, t, after in zip(words, words[1:], words[2:], strict=False):
+    for m in _LONE.finditer(text):  # the only places a stray letter can be: no word-by-word walk
+        start = m.start(1)
+        t, before, after = view.word_at(start), view.word_beside(start, -1), view.word_beside(start, 1)
+        if t is None or before is None or after is None:
+            continue  # not between two letter words (a number, a symbol, a text's edge)
         if len(t.text) != 1 or not t.text.islower() or t.text in _LONE_OK:
             continue
         if not (before.text.islower() and after.text.islower()):
@@ -92,12 +98,17 @@ def doubled_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     repeats are flagged, and a repeat across a line break is not.
     """
     text = view.doc.text
-    if not _REPEAT.search(text):
-        return  # no two neighbouring chunks alike: nothing to check word by word
     words = view.words
-    for a, b in zip(words, words[1:], strict=False):
+    # Case-folded keys, folded and compared pairwise in C: only the few equal neighbours are
+    # looked at in Python. ``norm`` itself only for non-ASCII words (folding them needs NFKC).
+    keys = list(map(str.lower, [t.text for t in words]))
+    if not text.isascii():
+        for i in [i for i, key in enumerate(keys) if not key.isascii()]:
+            keys[i] = words[i].norm
+    for i in [i for i, same in enumerate(map(eq, keys, keys[1:])) if same]:
+        a, b = words[i], words[i + 1]
         gap = text[a.end : b.start]
-        if a.norm != b.norm or a.norm in _DOUBLE_OK or gap.strip() or "\n" in gap:
+        if a.norm in _DOUBLE_OK or gap.strip() or "\n" in gap:
             continue  # a headline repeated as the first word of the next line is no slip
         common = word_frequencies().get(a.norm, 0) >= COMMON_WORD
         if a.text[0].isupper() and b.text[0].isupper() and (not a.sentence_start or not common):

@@ -11,11 +11,11 @@ typography (headlines, "WHO WAS OSCAR?", a "DAEJEON —" dateline).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qualcheck.checks.base import CheckContext, DocView
-from qualcheck.lexicon import is_english, word_frequencies
+from qualcheck.checks.wordfacts import facts, marked, unusual_texts
+from qualcheck.lexicon import is_english, plain_english_words, word_frequencies
 from qualcheck.names_keys import FEMALE, HONORIFICS, MALE
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
@@ -46,28 +46,46 @@ def _add(found: dict[str, Mentions], form: str, start: int, end: int, headline: 
     m.body += 0 if headline else 1
 
 
-def rows(view: DocView, keep: Callable[[Token], bool]) -> list[list[Token]]:
-    """Maximal rows of words passing ``keep`` with one space, and nothing else, between neighbours."""
-    text = view.doc.text
-    found: list[list[Token]] = []
-    prev: Token | None = None
-    for t in view.words:
-        if keep(t):
-            if prev is not None and found and found[-1][-1] is prev and text[prev.end : t.start] == " ":
-                found[-1].append(t)
-            else:
-                found.append([t])
-        prev = t
+def capitalised(view: DocView, ctx: CheckContext) -> list[Token]:
+    """The words starting with a capital, in order: found from the distinct texts, never
+    by asking every word."""
+    found: list[Token] | None = view.memo.get("capitalised")
+    if found is None:
+        texts = unusual_texts(view, ctx) & facts(ctx).capitalised
+        found = view.memo["capitalised"] = view.words_with(texts)
     return found
 
 
-def _lower_word(norm: str, ctx: CheckContext) -> bool:
+def rows(view: DocView, tokens: list[Token]) -> list[list[Token]]:
+    """Maximal rows of ``tokens`` (some of the words, in order) with one space, and nothing
+    else, between neighbours: two words one space apart are neighbours in the text too."""
+    text = view.doc.text
+    found: list[list[Token]] = []
+    last: Token | None = None
+    for t in tokens:
+        if last is not None and text[last.end : t.start] == " ":
+            found[-1].append(t)
+        else:
+            found.append([t])
+        last = t
+    return found
+
+
+def _lower_word(text: str, ctx: CheckContext) -> bool:
     """A word the corpus writes in lower case mid-sentence ("the"), or, when the corpus never
-    has it mid-sentence, a common English word ("Meanwhile"; not "Xi" or "Mo", names too)."""
-    casing = ctx.vocab.majority_casing(norm)
-    if casing is not None:
-        return casing == norm
-    return is_english(norm) and word_frequencies().get(norm, 0) >= _COMMON_WORD
+    has it mid-sentence, a common English word ("Meanwhile"; not "Xi" or "Mo", names too).
+    Asked once per audit for each text."""
+    known: dict[str, bool] = ctx.memo.setdefault("names.lower_word", {})
+    found = known.get(text)
+    if found is None:
+        norm = normalize_word(text)
+        casing = ctx.vocab.majority_casing(norm)
+        if casing is not None:
+            found = casing == norm
+        else:
+            found = is_english(norm) and word_frequencies().get(norm, 0) >= _COMMON_WORD
+        known[text] = found
+    return found
 
 
 def runs(view: DocView, ctx: CheckContext) -> list[list[Token]]:
@@ -76,8 +94,8 @@ def runs(view: DocView, ctx: CheckContext) -> list[list[Token]]:
     "The Kpop lovers" gives "Kpop": a capital at the start of a sentence says nothing.
     """
     found = []
-    for run in rows(view, lambda t: t.text[0].isupper()):
-        while run and run[0].sentence_start and _lower_word(run[0].norm, ctx):
+    for run in rows(view, capitalised(view, ctx)):
+        while run and run[0].sentence_start and _lower_word(run[0].text, ctx):
             run = run[1:]
         if run:
             found.append(run)
@@ -98,12 +116,11 @@ def windows(view: DocView, name_runs: list[list[Token]]) -> dict[str, Mentions]:
     return found
 
 
-def single_names(view: DocView) -> dict[str, Mentions]:
-    """Capitalised words no dictionary knows (acronyms aside), wherever they stand."""
+def single_names(capitals: list[Token]) -> dict[str, Mentions]:
+    """Capitalised words no dictionary knows (acronyms aside), wherever they stand
+    (``capitals``: :func:`capitalised`)."""
     found: dict[str, Mentions] = {}
-    for t in view.words:
-        if not t.text[0].isupper():
-            continue
+    for t in capitals:
         form = base_form(t.text)
         if not (len(form) > 1 and form.isupper()) and not is_english(normalize_word(form)):
             _add(found, form, t.start, t.start + len(form), t.headline)
@@ -149,38 +166,46 @@ class Company:
         return bool(ta and tb) and (ta <= MALE and tb <= FEMALE or ta <= FEMALE and tb <= MALE)
 
 
-def marked(form: str) -> bool:
-    """Cased on purpose: capitals after the first letter ("SM", "eBay", "WorldCom")."""
-    rest = form[1:]
-    return rest != rest.lower()
-
-
-def shouted_words(view: DocView) -> set[int]:
+def shouted_words(view: DocView, ctx: CheckContext) -> set[int]:
     """Starts of words in a row of three or more in capitals ("WHO WAS OSCAR?"): typography."""
-    capitals = rows(view, lambda t: len(t.text) > 1 and t.text.isupper())
+    upper = unusual_texts(view, ctx) & facts(ctx).upper  # capitalised, so among ``capitalised``
+    capitals = rows(view, [t for t in capitalised(view, ctx) if t.text in upper])
     return {t.start for row in capitals if len(row) >= 3 for t in row}
 
 
-def by_form(view: DocView) -> dict[str, dict[str, list[Token]]]:
-    """The article's words grouped by case-folded key, then by surface form (possessive off);
-    lower-case English words only beside a capitalised form of themselves ("us" beside "US")."""
-    texts: dict[str, list[Token]] = defaultdict(list)
-    for t in view.words:
-        texts[t.text].append(t)
-    grouped: dict[str, dict[str, list[Token]]] = defaultdict(dict)
-    lower = []
-    for text, tokens in texts.items():
-        if text.islower():
-            lower.append((text, tokens))
-            continue
-        form = base_form(text)
-        grouped[normalize_word(form)].setdefault(form, []).extend(tokens)
-    for text, tokens in lower:
-        form = base_form(text)
-        norm = normalize_word(form)
-        if norm in grouped or not is_english(norm):
-            grouped[norm].setdefault(form, []).extend(tokens)
-    return grouped
+def by_form(view: DocView, ctx: CheckContext, key: str) -> dict[str, list[str]]:
+    """The article's distinct word texts with case-folded key ``key``, by surface form
+    (possessive off); lower-case English words only beside a capitalised form of themselves
+    ("us" beside "US"). Texts, not tokens: see :func:`tokens_by_form`."""
+    texts = facts(ctx).by_key.get(key, set()) & unusual_texts(view, ctx)
+    if key in view.word_texts and key in plain_english_words():
+        texts.add(key)  # a plain word is its own key: "us"
+    capital = any(not x.islower() for x in texts)
+    forms: dict[str, list[str]] = {}
+    for text in texts:
+        if not text.islower() or capital or not is_english(key):
+            forms.setdefault(base_form(text), []).append(text)
+    return forms
+
+
+def words_by_text(view: DocView, texts: set[str]) -> dict[str, list[Token]]:
+    """The words with each of ``texts``, texts in order of first use (one pass over the words)."""
+    by_text: dict[str, list[Token]] = {}
+    for t in view.words_with(texts):
+        by_text.setdefault(t.text, []).append(t)
+    return by_text
+
+
+def tokens_by_form(by_text: dict[str, list[Token]], forms: dict[str, list[str]]) -> dict[str, list[Token]]:
+    """The words of each form of one key (``by_form``; ``by_text``: :func:`words_by_text`),
+    forms in order of first use as in the text, capitalised forms before lower-case ones."""
+    texts = {x for xs in forms.values() for x in xs}
+    out: dict[str, list[Token]] = {}
+    for lower in (False, True):
+        for text, tokens in by_text.items():
+            if text in texts and text.islower() == lower:
+                out.setdefault(base_form(text), []).extend(tokens)
+    return out
 
 
 def article_casings(forms: dict[str, list[Token]], shouted: set[int]) -> Counter[str]:

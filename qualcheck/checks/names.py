@@ -19,8 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from rapidfuzz.distance import OSA
-
 from qualcheck.checks.base import CheckContext, DocView, Hit
 from qualcheck.checks.house import is_distinct
 from qualcheck.checks.name_mentions import (
@@ -28,37 +26,24 @@ from qualcheck.checks.name_mentions import (
     Mentions,
     article_casings,
     by_form,
-    marked,
+    capitalised,
     names_after,
     runs,
     shouted_words,
     single_names,
+    tokens_by_form,
     windows,
+    words_by_text,
 )
+from qualcheck.checks.name_screen import Slot, inflected, may_pair, slip, slots
+from qualcheck.checks.wordfacts import facts, marked, unusual_texts
 from qualcheck.lexicon import is_english, word_frequencies
-from qualcheck.morphology import is_inflection
-from qualcheck.names_keys import HONORIFICS, joined_key, name_parts, skeleton
+from qualcheck.names_keys import joined_key, name_parts, skeleton
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
 
-_MIN_NAME_LEN = 4  # shorter single words are not compared: too many real names one letter apart
 _MIN_SHORT_CASING = 4  # a shorter acronym ("DEC", "OS") is enforced only when the article uses it
 _COMMON_SHORT = 1_000  # frequency (pyspellchecker's counts) from which a short form is a word: "La", "Ok"
-
-
-def _inflected(a: str, b: str) -> bool:
-    """One is the other plus an ending ("Korea"/"Korean"), but not a doubled last letter ("Gethinn")."""
-    short, long_ = sorted((a.casefold(), b.casefold()), key=len)
-    return is_inflection(a, b) and long_ != short + short[-1]
-
-
-def _slip(a: str, b: str) -> bool:
-    """A letter slip: same first letter, one edit (two from eight letters), no inflection."""
-    shorter = min(len(a), len(b))
-    if a == b or shorter < _MIN_NAME_LEN or a[0] != b[0] or _inflected(a, b):
-        return False
-    limit = 2 if shorter >= 8 else 1
-    return OSA.distance(a, b, score_cutoff=limit) <= limit
 
 
 @dataclass(frozen=True)
@@ -81,7 +66,7 @@ def _single_pairs(found: dict[str, Mentions], ctx: CheckContext, company: Compan
     for group in by_letter.values():
         for a, b in combinations(group, 2):
             fa, fb = a.form.casefold(), b.form.casefold()
-            if not _slip(fa, fb) or frozenset((fa, fb)) in settled or company.two_names(fa, fb):
+            if not slip(fa, fb) or frozenset((fa, fb)) in settled or company.two_names(fa, fb):
                 continue
             if all(ctx.vocab.is_common(normalize_word(m.form), ctx.config.corpus_min_count) for m in (a, b)):
                 continue  # "Horan" and "Hogan": both common in the corpus, so two people
@@ -110,8 +95,8 @@ def _one_part(pa: str, pb: str, last_of_three: bool, ctx: CheckContext, company:
     a changed last given-name part ("Lee Kwang-Hyung"/"Lee Kwang Ho"), or a slip."""
     if pa == pb or company.two_names(pa, pb, neighbours=False):
         return False
-    return skeleton(pa) == skeleton(pb) or (last_of_three and pa[0] == pb[0] and not _inflected(pa, pb)) or (
-        _slip(pa, pb) and not all(ctx.vocab.is_common(p, ctx.config.corpus_min_count) for p in (pa, pb)))
+    return skeleton(pa) == skeleton(pb) or (last_of_three and pa[0] == pb[0] and not inflected(pa, pb)) or (
+        slip(pa, pb) and not all(ctx.vocab.is_common(p, ctx.config.corpus_min_count) for p in (pa, pb)))
 
 
 def _slot_pairs(found: dict[str, Mentions], ctx: CheckContext, part_uses: Counter[str],
@@ -121,13 +106,10 @@ def _slot_pairs(found: dict[str, Mentions], ctx: CheckContext, part_uses: Counte
     Bucketed by the parts they share, so only mentions of one name are compared. The part
     the article uses more is right ("Saumarez" twice beats "Sauamrez" once), then the run.
     """
-    buckets: dict[tuple[int, int, tuple[str, ...]], list[tuple[Mentions, str]]] = defaultdict(list)
+    buckets: dict[Slot, list[tuple[Mentions, str]]] = defaultdict(list)
     for m in found.values():
-        parts = name_parts(m.form)
-        for i in range(len(parts) if len(parts) >= 2 else 0):
-            shared = parts[:i] + parts[i + 1 :]
-            if not all(p in HONORIFICS for p in shared):  # "Mr Lee", "Mr Li": two people, maybe
-                buckets[len(parts), i, shared].append((m, parts[i]))
+        for slot, part in slots(m.form):  # shared honorifics alone ("Mr Lee", "Mr Li") make no slot
+            buckets[slot].append((m, part))
     pairs = []
     for (size, i, _), group in buckets.items():
         for (a, pa), (b, pb) in combinations(group, 2):
@@ -184,12 +166,15 @@ def name_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     "Mo"/"Mou", "Ren"/"Jen") are not recognised; shorter single words are not compared.
     """
     name_runs = runs(view, ctx)
+    capitals = capitalised(view, ctx)
+    if not may_pair(ctx, name_runs, capitals):
+        return  # most articles: no two spellings that could be one name
     company = Company.of(name_runs)
     found = windows(view, name_runs)
-    part_uses = Counter(p for t in view.words if t.text[0].isupper() for p in name_parts(base_form(t.text)))
+    part_uses = Counter(p for t in capitals for p in name_parts(base_form(t.text)))
     in_names = _slot_pairs(found, ctx, part_uses, company)
     settled = {p.parts for p in in_names}
-    pairs = [*_single_pairs(single_names(view), ctx, company, settled), *in_names, *_joined_pairs(found)]
+    pairs = [*_single_pairs(single_names(capitals), ctx, company, settled), *in_names, *_joined_pairs(found)]
     yield from _without_overlaps(_hits(pairs, ctx))
 
 
@@ -239,17 +224,23 @@ def name_casing(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     ("US"/"us") are skipped; a surname written two ways by two people ("Macfarlane",
     "MacFarlane") follows the corpus majority; short acronyms ("OS") alone pass.
     """
-    grouped = by_form(view)
-    shouted = shouted_words(view) if sum(f.isupper() for fs in grouped.values() for f in fs) >= 3 else set()
+    # Only keys with a casing to enforce: one the article writes deliberately ("SM"), or one
+    # whose corpus majority is deliberate (every text of such a key is in ``casing``); found
+    # with set operations on the distinct texts.
+    known, texts = facts(ctx), unusual_texts(view, ctx)
+    groups = []
+    for norm in {known.key[x][1] for x in texts & known.casing}:
+        form_texts = by_form(view, ctx, norm)
+        if len(norm) >= 2 and form_texts:
+            groups.append((norm, form_texts, any(map(marked, form_texts))))
+    if not groups:
+        return
+    upper = len({known.key[x][0] for x in texts & known.upper_form})
+    shouted = shouted_words(view, ctx) if upper >= 3 else set()
+    by_text = words_by_text(view, {x for _, forms, _ in groups for xs in forms.values() for x in xs})
     after: dict[int, str] | None = None
-    for norm, forms in grouped.items():
-        if len(norm) < 2:
-            continue
-        deliberate = any(map(marked, forms))
-        if not deliberate:  # no casing to enforce unless the corpus majority is a deliberate one
-            majority = ctx.vocab.majority_casing(norm)
-            if not majority or not marked(majority):
-                continue
+    for norm, form_texts, deliberate in groups:
+        forms = tokens_by_form(by_text, form_texts)
         article = article_casings(forms, shouted) if deliberate else Counter()
         for form, tokens in forms.items():
             if form.islower() and is_english(norm):

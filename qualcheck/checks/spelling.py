@@ -8,7 +8,7 @@ Each layer is its own rule so editors can tune them. All of them skip what is no
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from qualcheck.checks.base import CheckContext, DocView, Hit
 from qualcheck.checks.house import is_distinct
@@ -17,6 +17,7 @@ from qualcheck.lexicon import (
     is_english,
     known_misspellings,
     match_case,
+    plain_english_words,
     word_frequencies,
 )
 from qualcheck.morphology import GLUE_WORDS, compound_split, is_derivation, is_inflection
@@ -29,10 +30,10 @@ def _marked_sic(view: DocView, t: Token) -> bool:
     return "[sic]" in text.lower() and text[t.end : t.end + 8].lstrip().lower().startswith("[sic]")
 
 
-def _parts(view: DocView) -> Iterator[Token]:
+def _parts(tokens: Iterable[Token]) -> Iterator[Token]:
     """Words, with lower-case hyphenated compounds split into their parts ("well-beeing",
     "34-yrea-old"): a slip inside a compound is still a slip."""
-    for t in view.tokens:
+    for t in tokens:
         if t.kind not in ("word", "number", "mixed"):
             continue
         if "-" not in t.text or t.text[0].isupper() or t.norm in known_misspellings() \
@@ -50,18 +51,42 @@ def _parts(view: DocView) -> Iterator[Token]:
             offset += len(part) + 1
 
 
+def _may_be_candidate(text: str) -> bool:
+    """False when no token with this text can give a candidate word: a dictionary word
+    without a hyphen, punctuation, or a number without a hyphen (tokens starting with a
+    digit are numbers, and only letter words and hyphenated compounds are checked)."""
+    if "-" in text:
+        return True
+    return text[:1].isalnum() and not text[0].isdigit() and normalize_word(text) not in english_words()
+
+
+def _suspect_texts(view: DocView, ctx: CheckContext) -> frozenset[str]:
+    """The document's distinct token texts that may hold a slip, found with set operations.
+
+    Each text is judged once per audit (``ctx.memo``): news vocabulary repeats, so after
+    the first articles nearly every text is already known to be safe.
+    """
+    safe: set[str] = ctx.memo.setdefault("spelling.safe", set())
+    suspect: set[str] = ctx.memo.setdefault("spelling.suspect", set())
+    new = view.texts - safe - suspect
+    if new:
+        suspect.update(filter(_may_be_candidate, new - plain_english_words()))
+        safe.update(new - suspect)
+    return view.texts & suspect
+
+
 def candidate_words(view: DocView, ctx: CheckContext) -> list[tuple[Token, str, str]]:
     """(token, surface form without possessive, case-folded key) for every checkable word.
 
     Computed once per document and shared by the spelling rules; dictionary words, which
-    every one of them passes, are left out.
+    every one of them passes, are left out (before any token is looked at).
     """
     cached: list[tuple[Token, str, str]] | None = view.memo.get("candidate_words")
     if cached is None:
         cached = []
         sic = "[sic]" in view.doc.text.lower()
         dictionary = english_words()  # every spelling rule passes dictionary words: drop them here
-        for t in _parts(view):
+        for t in _parts(view.tokens_with(_suspect_texts(view, ctx))):
             if t.norm in dictionary or (sic and _marked_sic(view, t)):
                 continue
             form = base_form(t.text)
@@ -101,38 +126,23 @@ def _capitalised_elsewhere(ctx: CheckContext, t: Token, norm: str) -> bool:
     return capitalised - own >= 1 and capitalised * 2 > sum(votes.values())
 
 
-def _word_index(view: DocView) -> dict[int, int]:
-    """Position in ``view.words`` of each word, by start offset (built once per document)."""
-    index: dict[int, int] | None = view.memo.get("word_index")
-    if index is None:
-        index = view.memo["word_index"] = {w.start: i for i, w in enumerate(view.words)}
-    return index
-
-
 def _starts_name_run(view: DocView, t: Token) -> bool:
     """True when the next word, one space on, is capitalised too: "Paule Smith"."""
-    i = _word_index(view).get(t.start)
-    if i is None or i + 1 >= len(view.words):
-        return False
-    nxt = view.words[i + 1]
-    return nxt.text[:1].isupper() and view.doc.text[t.end : nxt.start] == " "
+    nxt = view.word_beside(t.start, 1)
+    return nxt is not None and nxt.text[:1].isupper() and view.doc.text[t.end : nxt.start] == " "
 
 
 def _in_title_of_words(view: DocView, t: Token) -> bool:
     """True when ``t`` sits in a capitalised name made of common words ("Enviromental Research
     Council"): there the capitals mark the title, not a name nobody may spell-check."""
-    i = _word_index(view).get(t.start)
-    if i is None:
-        return False
-    words, text, freq = view.words, view.doc.text, word_frequencies()
-    for j in (i - 1, i + 1):
-        if 0 <= j < len(words):
-            other = words[j]
-            if other.sentence_start:
-                continue  # "The Unioun": capitals of a sentence start make no title
-            gap = text[min(other.end, t.end) : max(other.start, t.start)]
-            if other.text[:1].isupper() and gap == " " and freq.get(other.norm, 0) >= OPENING_FIX_FREQUENCY:
-                return True
+    text, freq = view.doc.text, word_frequencies()
+    for step in (-1, 1):
+        other = view.word_beside(t.start, step)
+        if other is None or other.sentence_start:
+            continue  # "The Unioun": capitals of a sentence start make no title
+        gap = text[min(other.end, t.end) : max(other.start, t.start)]
+        if other.text[:1].isupper() and gap == " " and freq.get(other.norm, 0) >= OPENING_FIX_FREQUENCY:
+            return True
     return False
 
 
@@ -260,14 +270,15 @@ def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     Known problems: two real names one letter apart, one rare and one frequent, are
     flagged when the frequent one is overwhelming; list them as distinct in the house style.
     """
-    in_article = {w.norm for w in view.words}
     for t, form, norm in candidate_words(view, ctx):
         if not form[0].isupper() or "-" in norm or len(norm) < 5 or is_english(norm):
             continue
         own = ctx.vocab.norm_count(norm)
         if own >= ctx.config.corpus_min_count:
             continue
-        for w, _d in corpus_neighbors(ctx, norm, _max_distance(norm, ctx)):
+        # Only words with its first letter can be accepted below: the corpus words near it are
+        # listed by a scan of the few hundred with that letter and a similar length.
+        for w, _d in ctx.common_words.lookup_same_first(norm, _max_distance(norm, ctx)):
             used = ctx.vocab.norm_count(w)
             if used < 3 * own or w[0] != norm[0] or is_inflection(w, norm) or is_distinct(ctx, w, norm):
                 continue
@@ -275,10 +286,18 @@ def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
                 continue  # "Nighy" is no slip for "night": a name beside a common word
             overwhelming = used >= 50 * own and ctx.vocab.docs(w) >= 10 and len(norm) >= 6 \
                 and not is_english(w)
-            if not (w in in_article or overwhelming):
-                continue
+            if not (overwhelming or w in _article_norms(view)):
+                continue  # neither in this article nor overwhelming in the corpus
             suggestion = ctx.vocab.majority_casing(w) or match_case(form, w)
             yield Hit(t.start, t.start + len(form),
                       f"'{form}' looks like a slip for '{suggestion}', used {used} times "
                       f"in {ctx.vocab.docs(w)} document(s)", suggestion, score=round(own / used, 4))
             break
+
+
+def _article_norms(view: DocView) -> set[str]:
+    """The case-folded words of the article (listed once per document, when first needed)."""
+    norms: set[str] | None = view.memo.get("article_norms")
+    if norms is None:
+        norms = view.memo["article_norms"] = set(map(normalize_word, view.word_texts))
+    return norms
