@@ -37,6 +37,10 @@ from qualcheck.vocab import Vocabulary
 
 PathArg = str | os.PathLike[str]
 KEEP_TOKENS_CHARS = 20_000_000  # audits larger than this re-tokenize instead of holding tokens
+# Rule families that read only the document's text and the reuse results, never its tokens
+# nor the corpus vocabulary (tests/test_api.py checks their modules): an audit running only
+# these skips tokenizing and the vocabulary, most of the fixed cost of a reuse-only audit.
+TEXT_ONLY_FAMILIES = frozenset({"reuse", "furniture", "meta"})
 
 
 
@@ -198,12 +202,9 @@ def audit_documents(
     # Tokens cost ~20 times the text's size: keep them between the vocabulary pass and the
     # checks only for small audits, re-tokenize otherwise, so memory stays near the texts' size.
     keep_tokens = sum(len(d.text) for d in docs) <= KEEP_TOKENS_CHARS
-    views = [DocView.of(d) for d in docs] if keep_tokens else None
-    vocab = index.vocabulary() if index is not None else Vocabulary()
-    for d in corpus_docs:
-        vocab.add(tokenize(d.text))
-    for i, d in enumerate(docs):
-        vocab.add(views[i].tokens if views is not None else tokenize(d.text))
+    textual = all(r.family in TEXT_ONLY_FAMILIES for r in rules)
+    views = [DocView(d) if textual else DocView.of(d) for d in docs] if keep_tokens else None
+    vocab = _vocabulary(docs, corpus_docs, views, index) if not textual else Vocabulary()
     # Furniture lines recurring across the texts at hand (an index's texts are not re-read):
     # reported by page-furniture, and no evidence of reuse.
     furniture = recurring_lines(d.text for d in [*corpus_docs, *docs])
@@ -230,7 +231,7 @@ def audit_documents(
     if changes is not None:  # unchanged documents still taught the vocabulary and were searched
         docs = [d for d in docs if gitdiff.is_changed(changes, d.path)]
     by_id = {v.doc.doc_id: v for v in views} if views is not None else {}
-    lazy = (by_id.get(d.doc_id) or DocView.of(d) for d in docs)  # one at a time when not kept
+    lazy = (by_id.get(d.doc_id) or (DocView(d) if textual else DocView.of(d)) for d in docs)  # one at a time
     run = run_checks(lazy, ctx, rules, progress, total=len(docs))
     findings = apply_policy(run.findings, cfg)
     report_unused = any(r.name == "unused-suppression" for r in rules)
@@ -256,6 +257,17 @@ def audit_documents(
         corpus_size=corpus_size,
     )
     return AuditReport(report, cfg, suppressed=suppressed, baselined=outcome.hidden, stale=outcome.stale)
+
+
+def _vocabulary(docs: Sequence[Document], corpus_docs: Sequence[Document], views: list[DocView] | None,
+                index: CorpusIndex | None) -> Vocabulary:
+    """The vocabulary of the index (if any), the corpus at hand and the audited documents."""
+    vocab = index.vocabulary() if index is not None else Vocabulary()
+    for d in corpus_docs:
+        vocab.add(tokenize(d.text))
+    for i, d in enumerate(docs):
+        vocab.add(views[i].tokens if views is not None else tokenize(d.text))
+    return vocab
 
 
 def _check_rule_keys(cfg: Config) -> None:

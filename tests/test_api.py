@@ -333,3 +333,29 @@ def test_config_object_and_options_combine() -> None:
     r = qualcheck.audit([ARTICLES / "04-library-reopens.txt"], config=cfg, ignore=("QC201",))
     assert r.config.select == ("QC2",) and r.config.ignore == ("QC201",)
     assert r.findings[["code", "text"]].values.tolist() == [["QC211", "plan,which"]]
+
+
+def test_text_only_rule_families_never_read_tokens_or_the_vocabulary() -> None:
+    """A reuse-only audit skips tokenizing and the vocabulary: its rules must not need them."""
+    from qualcheck.api import TEXT_ONLY_FAMILIES
+    from qualcheck.checks.registry import RULES
+
+    modules = {r.check.__module__ for r in RULES if r.family in TEXT_ONLY_FAMILIES}
+    assert modules == {"qualcheck.checks.reuse", "qualcheck.checks.furniture", "qualcheck.checks.meta"}
+    for name in modules:
+        source = Path(qualcheck.__file__).parent.joinpath(*name.split(".")[1:]).with_suffix(".py").read_text()
+        for needed in ("vocab", "view.tokens", "view.words", "is_known", "common_words", "tokens_with"):
+            assert needed not in source, (name, needed)
+    language = {r.family for r in RULES} - TEXT_ONLY_FAMILIES
+    assert {"spelling", "names"} <= language  # these need both, and still get them
+
+
+def test_reuse_only_audit_gives_the_reuse_findings_of_a_full_audit(report: AuditReport) -> None:
+    alone = qualcheck.audit([ARTICLES], corpus=[CORPUS], select=("QC1", "page-furniture"))
+    full = report.findings
+    wanted = full[full["code"].str.startswith("QC1") | (full["rule"] == "page-furniture")]
+    assert len(wanted[wanted["code"].str.startswith("QC1")]) >= 3
+    pd.testing.assert_frame_equal(alone.findings.reset_index(drop=True), wanted.reset_index(drop=True))
+    pd.testing.assert_frame_equal(alone.passages, report.passages)
+    shares = [c for c in report.articles.columns if c != "findings"]  # counts all rules' findings
+    pd.testing.assert_frame_equal(alone.articles[shares], report.articles[shares])

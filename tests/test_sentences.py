@@ -117,3 +117,27 @@ def test_engine_reports_the_sentence_pairs_and_the_html_marks_agree() -> None:
                                                         "percent"]
     assert {p.kind for p in parts} == {"rewritten"}
     assert int((expected.word_kinds == NEW).sum()) == match.new_words
+
+
+def test_best_windows_scores_are_the_jaccard_of_key_sets() -> None:
+    """The summed 0/1 columns give each sentence's best window and its exact key Jaccard."""
+    a_keys = [{"parks", "fundi", "reduc"}, {"mayor", "warne", "resid"}, {"zzz"}]
+    s_keys = [{"fundi", "parks", "publi"}, {"reduc", "perce"}, {"mayor", "thank", "resid"}, set()]
+    best, score = sentence_module._best_windows(a_keys, s_keys)
+    windows = s_keys + [x | y for x, y in zip(s_keys, s_keys[1:], strict=False)]
+    for row, keys in enumerate(a_keys):
+        jaccards = [len(keys & w) / len(keys | w) for w in windows]
+        assert score[row] == pytest.approx(max(jaccards))
+        assert int(best[row]) == int(np.argmax(jaccards))
+    assert best.tolist() == [4, 2, 0] and score[2] == 0.0  # 4: the window of sentences 0 and 1
+
+
+def test_cached_sentence_splits_give_the_same_alignment() -> None:
+    sentence_module._SPLITS.clear()
+    cold = add_sentences(align(ARTICLE, SOURCE), ARTICLE, SOURCE)
+    assert sentence_module._SPLITS  # both texts were split once
+    warm = add_sentences(align(ARTICLE, SOURCE), ARTICLE, SOURCE)
+    assert cold == warm and cold.word_kinds.tolist() == warm.word_kinds.tolist()
+    assert [p.text for p in warm.passages if p.kind == "paraphrase"] == [REWORDED.rstrip(".")]
+    for p in warm.passages:
+        assert p.text == ARTICLE.text[p.start : p.end]

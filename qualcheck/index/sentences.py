@@ -21,7 +21,7 @@ Evidence gate: unrelated texts on the same topic share content words sentence by
 sentence, so sentences are only paired for a source that the word alignment already
 verified (``MIN_EVIDENCE_PASSAGES`` passages), or when at least ``MIN_PAIRS_ALONE``
 sentences pair at ``MIN_SCORE_ALONE``. Cost: only verified pairs, only uncovered
-sentences; one small 0/1 matrix product per pair.
+sentences; per pair, one sum of small 0/1 columns (splits and keys cached per text).
 
 >>> from qualcheck.index.align import align
 >>> from qualcheck.types import Document
@@ -75,6 +75,10 @@ STOPWORDS = frozenset(
 )
 # A full stop after an abbreviation ("Mr.", "Corp.") or a single letter ("J. Smith") is no break.
 _KEYS: dict[str, str] = {}  # word as written -> content_key, cached
+# (text, words) -> its sentences (word spans), their words and content keys: an article is
+# paired with each of its sources, and a source with each article that copies it.
+_SPLITS: dict[tuple[str, int], tuple[list[tuple[int, int]], list[list[str]], list[set[str]]]] = {}
+SPLIT_CACHE = 256  # texts; cleared when full (an audit verifies each pair once)
 _NOT_AFTER = "".join(rf"(?<!\b{a}\.)" for a in sorted(ABBREVIATIONS)) + r"(?<!\b\w\.)"
 _BREAK = re.compile(rf"(?:[!?\u2026]|\.{_NOT_AFTER})[.!?\u2026]*[\"'\u201d\u2019)\]]*(?=\s|$)|\n",
                     re.IGNORECASE)
@@ -136,6 +140,20 @@ def _sentences(ids: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(bounds, bounds[1:], strict=False))
 
 
+def _split(text: str, ts: TokenStream) -> tuple[list[tuple[int, int]], list[list[str]], list[set[str]]]:
+    """Sentences of ``text`` as word spans, each sentence's words and content keys (cached)."""
+    key = (text, len(ts))
+    found = _SPLITS.get(key)
+    if found is None:
+        spans = _sentences(sentence_ids(text, ts.offsets))
+        words = [[text[s:e] for s, e in ts.offsets[f:t].tolist()] for f, t in spans]
+        found = (spans, words, [_keys(w) for w in words])
+        if len(_SPLITS) >= SPLIT_CACHE:
+            _SPLITS.clear()
+        _SPLITS[key] = found
+    return found
+
+
 def _keys(words: list[str]) -> set[str]:
     keys = set(map(content_key, words))
     keys.discard("")
@@ -164,24 +182,41 @@ def _passage(article: Document, source: Document, at: TokenStream, st: TokenStre
     )
 
 
+def _rows(key_sets: list[set[str]], vocab: dict[str, int]) -> np.ndarray:
+    """A 0/1 matrix: one row per key set, one column per key of ``vocab`` (others dropped)."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, keys in enumerate(key_sets):
+        hit = [vocab[k] for k in keys if k in vocab]
+        cols.extend(hit)
+        rows.extend([row] * len(hit))
+    out = np.zeros((len(key_sets), len(vocab)), dtype=np.float32)
+    out[rows, cols] = 1.0  # one scatter for the whole matrix, not one per row
+    return out
+
+
 def _best_windows(a_keys: list[set[str]], s_keys: list[set[str]]) -> tuple[np.ndarray, np.ndarray]:
     """For each article sentence: the best source window (index) and its Jaccard score.
 
     Windows are the source sentences, then each pair of neighbours (index ``len + i`` for
-    sentences ``i`` and ``i + 1``).
+    sentences ``i`` and ``i + 1``). The shared keys of a sentence and every window are summed
+    from the windows' 0/1 columns of that sentence's keys: no dense matrix product, which
+    BLAS runs on several threads for these sizes and which costs ten times more on a busy
+    machine.
     """
-    windows = s_keys + [x | y for x, y in zip(s_keys, s_keys[1:], strict=False)]
     vocab = {k: i for i, k in enumerate(set().union(*a_keys))}
-    a = np.zeros((len(a_keys), len(vocab)), dtype=np.float32)
-    w = np.zeros((len(windows), len(vocab)), dtype=np.float32)
-    for row, keys in enumerate(a_keys):
-        a[row, [vocab[k] for k in keys]] = 1.0
-    for row, keys in enumerate(windows):
-        cols = [vocab[k] for k in keys if k in vocab]
-        w[row, cols] = 1.0
-    inter = a @ w.T
-    sizes = np.array([len(k) for k in windows], dtype=np.float32)
-    union = a.sum(axis=1)[:, None] + sizes[None, :] - inter
+    single = _rows(s_keys, vocab)
+    columns = np.concatenate((single, np.maximum(single[:-1], single[1:]))).T  # a pair's keys: the union
+    pairs = [len(x | y) for x, y in zip(s_keys, s_keys[1:], strict=False)]
+    sizes = np.array([len(k) for k in s_keys] + pairs, dtype=np.float32)
+    counts = np.array([len(k) for k in a_keys], dtype=np.int64)
+    cols = [vocab[k] for keys in a_keys for k in keys]
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    inter = np.zeros((len(a_keys), columns.shape[1]), dtype=np.float32)
+    filled = counts > 0
+    if cols:
+        inter[filled] = np.add.reduceat(columns[cols], starts[filled], axis=0)
+    union = counts.astype(np.float32)[:, None] + sizes[None, :] - inter
     score = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     best = score.argmax(axis=1)
     return best, score[np.arange(len(a_keys)), best]
@@ -202,22 +237,24 @@ def add_sentences(
     kinds = al.word_kinds
     if not ENABLED or len(at) == 0 or len(st) == 0 or kinds.size != len(at):
         return al
-    spans = _sentences(sentence_ids(article.text, at.offsets))
+    spans, sentence_words, sentence_keys = _split(article.text, at)
     starts = np.asarray([first for first, _ in spans], dtype=np.int64)
     counted = np.add.reduceat((kinds != IGNORED).astype(np.int64), starts)
     covered = np.add.reduceat(((kinds != NEW) & (kinds != IGNORED)).astype(np.int64), starts)
-    todo = [span for span, c, v in zip(spans, counted.tolist(), covered.tolist(), strict=True)
-            if c and v <= MAX_COVERED * c]
-    a_words = [[article.text[s:e] for s, e in at.offsets[f:t].tolist()] for f, t in todo]
+    todo_idx = [i for i, (c, v) in enumerate(zip(counted.tolist(), covered.tolist(), strict=True))
+                if c and v <= MAX_COVERED * c]
+    todo = [spans[i] for i in todo_idx]
+    a_words = [sentence_words[i] for i in todo_idx]
     # boilerplate words (IGNORED) are no evidence here either
-    a_keys = [_keys([w for w, k in zip(words, kinds[f:t], strict=True) if k != IGNORED])
-              for words, (f, t) in zip(a_words, todo, strict=True)]
+    ignored = kinds == IGNORED
+    a_keys = [_keys([w for w, k in zip(words, ignored[f:t].tolist(), strict=True) if not k])
+              if ignored[f:t].any() else sentence_keys[i]
+              for i, words, (f, t) in zip(todo_idx, a_words, todo, strict=True)]
     keep = [i for i, k in enumerate(a_keys) if len(k) >= MIN_CONTENT_KEYS]
     if not keep:
         return al
-    s_spans = _sentences(sentence_ids(source.text, st.offsets))
-    s_words = [[source.text[s:e] for s, e in st.offsets[f:t].tolist()] for f, t in s_spans]
-    best, score = _best_windows([a_keys[i] for i in keep], [_keys(w) for w in s_words])
+    s_spans, s_words, s_keys = _split(source.text, st)
+    best, score = _best_windows([a_keys[i] for i in keep], s_keys)
     paired = score >= MIN_SCORE
     if not paired.any():
         return al
