@@ -127,10 +127,11 @@ def test_documents_round_trip_and_info(tmp_path: Path) -> None:
         info = index.info()
         assert info["documents"] == 11 and info["backend"] == "sqlite" and info["size_bytes"] > 0
         assert info["settings"] == {"shingle_size": 3, "num_perm": 256, "seed": 1, "hash": "blake2b-64",
-                                    "format_version": 2}  # fmt: skip
+                                    "format_version": 3}  # fmt: skip
         assert info["created"] <= info["updated"] and info["created"].endswith("+00:00")
     db = sqlite3.connect(tmp_path / "all.qcx")  # plain values only: JSON, zlib, packed integers
-    meta, size, text = db.execute("SELECT meta, size, text FROM docs WHERE key = 11").fetchone()
+    meta, size, text = db.execute("SELECT meta, size, text FROM docs JOIN sizes USING (key) WHERE key = 11"
+                                  ).fetchone()
     assert json.loads(meta)["source"] == "staff" and zlib.decompress(text).decode() == docs[-1].text
     assert size == TokenStream.of(docs[-1].text).shingles(3).size
     ((postings,),) = db.execute("SELECT SUM(postings) FROM segments").fetchall()
@@ -267,10 +268,10 @@ def test_settings_mismatch_is_one_clear_line(tmp_path: Path) -> None:
     with open_index(path) as index:  # without settings: the stored ones
         assert index.settings.num_perm == 128 and len(index) == 1
     db = sqlite3.connect(path)
-    db.execute("UPDATE settings SET value = '3' WHERE name = 'format_version'")
+    db.execute("UPDATE settings SET value = '4' WHERE name = 'format_version'")
     db.commit()
     db.close()
-    with pytest.raises(IndexFormatError, match="index format 3 is newer than this qualcheck reads"):
+    with pytest.raises(IndexFormatError, match="index format 4 is newer than this qualcheck reads"):
         open_index(path)
     db = sqlite3.connect(path)  # the layout of format 1: one row per posting, blobs per document
     db.executescript("""UPDATE settings SET value = '1' WHERE name = 'format_version';
@@ -280,7 +281,7 @@ def test_settings_mismatch_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(IndexFormatError) as err:
         open_index(path)
     assert str(err.value) == (
-        f"{path}: index format 1 is older than this qualcheck reads (2); "
+        f"{path}: index format 1 is older than this qualcheck reads (3); "
         "rebuild it with 'qualcheck index build'"
     )
     with pytest.raises(ValueError, match="num_perm must be an integer >= 16"):

@@ -67,6 +67,7 @@ _NO_VOTE = 1 << 62  # VocabularyDelta's "no casing vote yet" order
 # A Document as plain fields (its meta a dict: a MappingProxyType does not pickle).
 DocRow = tuple[str, str, str, str, str, str, int, dict[str, str]]
 Part = tuple[list[StoredDoc], list[bytes], VocabularyDelta]
+U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
 
@@ -112,7 +113,7 @@ def _prepare(doc: Document, settings: IndexSettings) -> tuple[StoredDoc, bytes, 
     scanned = scan_text(doc.text)
     shingles = shingles_from_hashes(surface_hashes(scanned.words), settings.shingle_size).astype(np.uint32)
     signature = _signer(settings.num_perm, settings.shingle_size, settings.seed).values(shingles)
-    return StoredDoc.of(0, doc, shingles.size), pack_u32(signature), scanned
+    return StoredDoc.of(0, doc, shingles), pack_u32(signature), scanned
 
 
 def _row(doc: Document) -> DocRow:
@@ -155,15 +156,15 @@ def prepare_part(rows: Sequence[DocRow], settings: IndexSettings) -> Part:
     order = np.argsort(np.array([*slow, *fast], dtype=np.int64), kind="stable")
     pieces = [pieces[j] for j in order.tolist()]
     signer = _signer(settings.num_perm, settings.shingle_size, settings.seed)
-    sizes: list[int] = []
+    sets: list[U32] = []
     signatures: list[bytes] = []
     for lo in range(0, len(pieces), SIGN_GROUP):  # bounded arrays, whatever the part's size
         some = pieces[lo : lo + SIGN_GROUP]
         bounds = np.concatenate(([0], np.cumsum([p.size for p in some]))).astype(np.int64)
         values, cuts = shingle_sets(np.concatenate(some), bounds, settings.shingle_size)
         signatures += [pack_u32(sig) for sig in minhash_values(signer, values, cuts)]
-        sizes += np.diff(cuts).tolist()
-    records = [StoredDoc.of(0, _document(row), size) for row, size in zip(rows, sizes, strict=True)]
+        sets += [values[a:b] for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)]
+    records = [StoredDoc.of(0, _document(row), shingles) for row, shingles in zip(rows, sets, strict=True)]
     return records, signatures, delta
 
 

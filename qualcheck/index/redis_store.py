@@ -4,7 +4,8 @@ What: :class:`RedisStore` implements :class:`qualcheck.index.store.Store` with p
 types, every key under ``prefix`` (default ``qualcheck:``):
 
 - ``settings`` and ``meta`` (hashes of text), ``next_key`` (counter), ``ids`` (hash
-  doc_id -> key), ``sizes`` (hash key -> shingle-set size);
+  doc_id -> key), ``sizes`` (hash key -> shingle-set size), ``blooms`` (hash key -> the
+  Bloom filter of its shingles);
 - ``doc:<key>`` (hash: metadata, ``meta`` JSON, ``size``, ``text`` zlib bytes);
 - ``band:<band key>`` (set of document keys: the LSH buckets);
 - ``forms`` (hash form -> ``"count docs votes order"``), ``norms`` (hash norm -> ``"count docs"``).
@@ -129,16 +130,24 @@ class RedisStore(Store):
 
     def records(self, keys: Sequence[int]) -> list[StoredDoc]:
         out = []
-        for key, values in self._hashes(sorted(keys), _FIELDS):
+        rows = self._hashes(sorted(keys), _FIELDS)
+        blooms = self.blooms([key for key, _ in rows])
+        for key, values in rows:
             row: dict[str, Any] = {
                 f: v if f in _BINARY else int(v) if f in _INTS else _s(v)
                 for f, v in zip(_FIELDS, values, strict=True)
             }
-            out.append(StoredDoc(key=key, **row))
+            out.append(StoredDoc(key=key, bloom=blooms.get(key, b""), **row))
         return out
 
     def texts(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
         return {k: (_s(v[0]), v[1]) for k, v in self._hashes(keys, ("doc_id", "text"))}
+
+    def blooms(self, keys: Sequence[int]) -> dict[int, bytes]:
+        if not keys:
+            return {}
+        values = self.client.hmget(self._k("blooms"), list(keys))
+        return {k: v for k, v in zip(keys, values, strict=True) if v is not None}
 
     def postings(self, bands: Sequence[int]) -> dict[int, tuple[int, int]]:
         pipe = self.client.pipeline(transaction=False)
@@ -207,6 +216,7 @@ class RedisStore(Store):
             w.hset(self._k("doc", d.key), mapping={f: getattr(d, f) for f in _FIELDS})
             w.hset(self._k("ids"), _b(d.doc_id), d.key)
             w.hset(self._k("sizes"), d.key, d.size)
+            w.hset(self._k("blooms"), d.key, d.bloom)
             for band in bs:
                 w.sadd(self._k("band", band), d.key)
 
@@ -218,6 +228,7 @@ class RedisStore(Store):
             w.delete(self._k("doc", key))
             w.hdel(self._k("ids"), _b(doc_id))
             w.hdel(self._k("sizes"), key)
+            w.hdel(self._k("blooms"), key)
 
     def put_vocabulary(
         self,

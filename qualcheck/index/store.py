@@ -32,12 +32,14 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from qualcheck.index.bloom import shingle_filter
 from qualcheck.index.signatures import check_params
 from qualcheck.index.vocab_delta import FormRow
 from qualcheck.types import Document
 
-FORMAT_VERSION = 2  # bump when the stored layout or the tokenizer/vocabulary rules change
+FORMAT_VERSION = 3  # bump when the stored layout or the tokenizer/vocabulary rules change
 # 2: no signature or shingle blobs per document; SQLite postings packed in segments
+# 3: a Bloom filter of its shingles per document (the candidate search's second filter)
 WORD_HASH = "blake2b-64"  # qualcheck.index.shingles.word_hash
 BUILD = "qualcheck index build"
 REBUILD = f"rebuild it with '{BUILD}'"
@@ -110,9 +112,11 @@ class StoredDoc:
     """One indexed document as a backend holds it (``key`` is the internal integer id).
 
     ``text``: zlib-compressed UTF-8; ``meta``: JSON object; ``size``: number of distinct
-    shingles. Neither the MinHash signature nor the shingle set is stored: both are a
-    fraction of a millisecond to recompute from the text (:mod:`qualcheck.index.scan`), and
-    storing them took 2.6 KB a document.
+    shingles; ``bloom``: a Bloom filter of the shingles
+    (:func:`qualcheck.index.bloom.shingle_filter`, ~6 bits a shingle) that bounds a
+    query's containment without the text. Neither the MinHash signature nor the shingle set is
+    stored: both are a fraction of a millisecond to recompute from the text
+    (:mod:`qualcheck.index.scan`), and storing them took 2.6 KB a document.
     """
 
     key: int
@@ -125,12 +129,14 @@ class StoredDoc:
     meta: str
     size: int
     text: bytes
+    bloom: bytes
 
     @classmethod
-    def of(cls, key: int, doc: Document, size: int) -> StoredDoc:
-        """Encode ``doc``, which has ``size`` distinct shingles."""
+    def of(cls, key: int, doc: Document, shingles: npt.NDArray[np.uint32]) -> StoredDoc:
+        """Encode ``doc``, whose sorted distinct 32-bit shingles are ``shingles``."""
         return cls(key, doc.doc_id, doc.path, doc.title, doc.kind, doc.encoding, doc.line_offset,
-                   json.dumps(dict(doc.meta)), int(size), compress_text(doc.text))  # fmt: skip
+                   json.dumps(dict(doc.meta)), int(shingles.size), compress_text(doc.text),
+                   shingle_filter(shingles))  # fmt: skip
 
     def document(self) -> Document:
         """The stored document (text decompressed, meta parsed from JSON)."""
@@ -206,6 +212,10 @@ class Store(ABC):
     @abstractmethod
     def texts(self, keys: Sequence[int]) -> dict[int, tuple[str, bytes]]:
         """``key -> (doc_id, compressed text)`` for each given key that exists."""
+
+    @abstractmethod
+    def blooms(self, keys: Sequence[int]) -> dict[int, bytes]:
+        """``key -> Bloom filter of its shingles`` for each given key that exists."""
 
     @abstractmethod
     def postings(self, bands: Sequence[int]) -> dict[int, tuple[int, int]]:
