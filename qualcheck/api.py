@@ -24,6 +24,7 @@ from qualcheck.checks.base import CheckContext, DocView
 from qualcheck.checks.registry import rule_by_name, select_rules
 from qualcheck.checks.runner import run_checks
 from qualcheck.config import Config, ConfigError
+from qualcheck.index.corpus_vocab import texts_vocabulary
 from qualcheck.index.engine import ReuseEngine
 from qualcheck.index.persistent import CorpusIndex, open_index
 from qualcheck.load import LoadOptions, LoadResult, load_paths
@@ -31,7 +32,6 @@ from qualcheck.policy import apply_policy, filter_inputs
 from qualcheck.report import records
 from qualcheck.report.registry import get_writer
 from qualcheck.suppress import apply_suppressions
-from qualcheck.text import tokenize
 from qualcheck.types import ArticleReuse, Document, Report, ReuseMatch, Severity, Skipped
 from qualcheck.vocab import Vocabulary
 
@@ -261,12 +261,17 @@ def audit_documents(
 
 def _vocabulary(docs: Sequence[Document], corpus_docs: Sequence[Document], views: list[DocView] | None,
                 index: CorpusIndex | None) -> Vocabulary:
-    """The vocabulary of the index (if any), the corpus at hand and the audited documents."""
+    """The vocabulary of the index (if any), the corpus at hand and the audited documents.
+
+    Texts go through the index's batch path (:func:`qualcheck.index.corpus_vocab.texts_vocabulary`,
+    equal to ``Vocabulary.add`` text by text); audited documents whose tokens are kept for the
+    checks (``views``) add those tokens instead of being read a second time.
+    """
     vocab = index.vocabulary() if index is not None else Vocabulary()
-    for d in corpus_docs:
-        vocab.add(tokenize(d.text))
-    for i, d in enumerate(docs):
-        vocab.add(views[i].tokens if views is not None else tokenize(d.text))
+    texts = [d.text for d in corpus_docs] + ([d.text for d in docs] if views is None else [])
+    texts_vocabulary(texts, into=vocab)
+    for view in views or ():
+        vocab.add(view.tokens)
     return vocab
 
 

@@ -49,7 +49,7 @@ measures recall against brute force.
 from __future__ import annotations
 
 import os
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import closing
 from dataclasses import asdict, replace
@@ -64,6 +64,7 @@ import numpy.typing as npt
 from qualcheck.index.batchsign import shingles_of_texts
 from qualcheck.index.bloom import could_contain
 from qualcheck.index.candidates import DEFAULT_THRESHOLD, band_keys, containment, plausible
+from qualcheck.index.corpus_vocab import add_rows
 from qualcheck.index.parallel import CHUNK_SIZE, Pool, PreparedChunk, prepared_chunks
 from qualcheck.index.scan import scan, surface_words
 from qualcheck.index.shingles import shingles_from_hashes, surface_hashes
@@ -79,7 +80,7 @@ from qualcheck.index.store import (
     StoredDoc,
     decompress_text,
 )
-from qualcheck.index.vocab_delta import VocabularyDelta, norm_of
+from qualcheck.index.vocab_delta import VocabularyDelta
 from qualcheck.types import Document
 from qualcheck.vocab import Vocabulary
 
@@ -278,20 +279,7 @@ class CorpusIndex:
 
     def vocabulary(self) -> Vocabulary:
         """The vocabulary of the indexed documents (equal to ``Vocabulary.build`` over them)."""
-        vocab = Vocabulary()
-        voted: list[tuple[int, str, int]] = []
-        for form, row in self.store.all_forms():
-            vocab.forms[form] = row.count
-            vocab.form_docs[form] = row.docs
-            if row.votes > 0:
-                voted.append((row.order, form, row.votes))
-        for norm, count, docs in self.store.all_norms():
-            vocab.norms[norm] = count
-            vocab.norm_docs[norm] = docs
-        for _, form, votes in sorted(voted):  # first vote first: majority ties break as in build()
-            vocab.casing.setdefault(norm_of(form), Counter())[form] = votes
-        vocab.documents = self.store.count()
-        return vocab
+        return add_rows(Vocabulary(), self.store.all_forms(), self.store.all_norms(), self.store.count())
 
     def candidates(self, doc: Document, threshold: float = DEFAULT_THRESHOLD) -> list[str]:
         """Sorted doc_ids (never ``doc``'s own) holding >= ``threshold`` of ``doc``'s shingles."""
