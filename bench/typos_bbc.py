@@ -189,6 +189,28 @@ def run_peers(audited: list[Document], truth: list[Planted], planted_ids: set[st
     return results
 
 
+def dump_missed(path: Path, flags: list[Flag], truth: list[Planted], planted: list[Document],
+                real_words: set[str]) -> None:
+    """Write each missed planted error (TSV: kind, wrong, right, doc, context) for diagnosis.
+
+    ``kind`` is ``real-word`` for forms a dictionary knows (out of scope without context), else
+    ``non-word``. The context is the 60 characters either side, with the error in brackets.
+    """
+    texts = {d.doc_id: d.text for d in planted}
+    spans = {(f.doc_id, f.start, f.end) for f in flags}
+    rows = ["kind\twrong\tright\tdoc\tcontext"]
+    for p in truth:
+        if any(d == p.doc_id and s < p.end and e > p.start for d, s, e in spans):
+            continue
+        text = texts[p.doc_id]
+        context = f"{text[max(0, p.start - 60):p.start]}[{p.wrong}]{text[p.end:p.end + 60]}"
+        kind = "real-word" if p.wrong.lower() in real_words else "non-word"
+        rows.append("\t".join((kind, p.wrong, p.right, p.doc_id, " ".join(context.split()))))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"{len(rows) - 1} missed errors written to {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = base_parser(__doc__.split("\n", 1)[0])
     parser.add_argument("--planted", "--limit", type=int, default=200, help="articles to plant errors in")
@@ -197,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--baseline-suggest-all", action="store_true",
                         help="pyspellchecker: correct every flagged word (slow), do not project")
     parser.add_argument("--set", choices=("wikipedia", "norvig"), default="wikipedia", help="misspellings")
+    parser.add_argument("--dump-missed", metavar="FILE", help="write missed errors, in context (TSV)")
+    parser.add_argument("--qualcheck-only", action="store_true", help="skip baselines, peers")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     root = require_data("bbc-news", "bbc")
@@ -235,11 +259,16 @@ def main(argv: list[str] | None = None) -> None:
 
     qc_flags, qc_s = run_qualcheck(audited, corpus)
     results = {"qualcheck": evaluate(qc_flags, truth, planted_ids, clean, qc_s, subsets)}
+    if args.dump_missed:
+        dump_missed(Path(args.dump_missed), qc_flags, truth, planted, real_words)
     for tool, lowercase_only in (("pyspellchecker", False), ("pyspellchecker_lowercase_only", True)):
+        if args.qualcheck_only:
+            break
         flags, timing = run_pyspellchecker(audited, truth, lowercase_only, args.baseline_suggest_all, rng)
         results[tool] = {**evaluate(flags, truth, planted_ids, clean, timing["seconds"], subsets),
                          "timing": timing}
-    results.update(run_peers(audited, truth, planted_ids, clean, subsets))
+    if not args.qualcheck_only:
+        results.update(run_peers(audited, truth, planted_ids, clean, subsets))
     for tool, res in results.items():
         if "skipped" in res:
             print(f"{tool:30} skipped: {res['skipped']}")
@@ -250,7 +279,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{res['false_alarms_per_clean_doc']} extra in planted {res['extra_findings_in_planted_docs']} "
               f"{res['seconds']} s")
     for tool in ("typos", "codespell", "hunspell_en_US", "hunspell_en_GB"):
-        for row in results[tool].get("false_alarms_by_rule", {}).values():
+        for row in results.get(tool, {}).get("false_alarms_by_rule", {}).values():
             print(f"  {tool} false alarms: " + ", ".join(f"{t!r} ({n})" for t, n in row["top_texts"][:12]))
     for rule, row in results["qualcheck"]["false_alarms_by_rule"].items():
         top = ", ".join(f"{t!r} ({n})" for t, n in row["top_texts"][:10])

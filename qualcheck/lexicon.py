@@ -257,6 +257,8 @@ def _stems(word: str) -> list[str]:
     out = []
     for suffix, repl in (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            if suffix == "ies" and word[-4] in _VOWELS:
+                continue  # a vowel keeps its "y": "employs", never "emploies"
             out.append(word[: len(word) - len(suffix)] + repl)
     return out
 
@@ -284,10 +286,16 @@ _BRITISH = (("our", "or"), ("tre", "ter"), ("ise", "ize"), ("isation", "ization"
             ("re", "er"), ("res", "ers"), ("ogues", "ogs"), ("ces", "ses"))
 
 
+_VOWELS = frozenset("aeiou")
+
+
 def _american(word: str) -> list[str]:
     """American spellings a British word may be listed under ("centre" -> "center")."""
-    out = [word[: len(word) - len(b)] + a for b, a in _BRITISH if word.endswith(b) and len(word) > len(b) + 1]
+    # "-re" follows a consonant ("centre", "fibre"): "pere" is no British "peer"
+    out = [word[: len(word) - len(b)] + a for b, a in _BRITISH if word.endswith(b) and len(word) > len(b) + 1
+           and not (b in ("re", "res") and word[-len(b) - 1] in _VOWELS)]
     for b, a in (("our", "or"), ("ae", "e"), ("oe", "e")):
-        if b in word[1:-1]:
+        # "ae"/"oe" inside the stem ("paediatric", "manoeuvre"), never an ending: "generataed"
+        if b in (word[1:-2] if b != "our" else word[1:-1]):
             out.append(word.replace(b, a))  # "colourful", "paediatric", "manoeuvre"
     return out

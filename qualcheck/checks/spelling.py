@@ -20,7 +20,15 @@ from qualcheck.lexicon import (
     plain_english_words,
     word_frequencies,
 )
-from qualcheck.morphology import GLUE_WORDS, compound_split, is_derivation, is_inflection
+from qualcheck.morphology import (
+    GLUE_WORDS,
+    OPENING_FIX_FREQUENCY,
+    common_neighbour,
+    compound_unless_slip,
+    is_derivation,
+    is_inflection,
+    skeleton_match,
+)
 from qualcheck.text import Token, normalize_word
 from qualcheck.vocab import base_form
 
@@ -186,6 +194,8 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
     headline), when the corpus never writes it capitalised mid-sentence (so it is no name
     the house uses), and only against a common English word one edit away
     ("Enviromental" -> "Environmental").
+    A lower-case word with no neighbour that close is still corrected when it shares its
+    consonants with exactly one common word up to three edits away ("necasery").
     Known problems: other capitalised words are left to the name rules, so "Reasearch"
     mid-sentence in a title is missed; a foreign name opening a sentence, unknown to the
     corpus and one letter from a common word, is flagged.
@@ -206,15 +216,12 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
             # Never seen mid-sentence (no known name) and not the first of a run of capitalised
             # words ("Paule Smith said"): then capitals say nothing about the word.
             if ctx.vocab.majority_casing(norm) is None and not _starts_name_run(view, t):
-                fix = _common_neighbour(norm)
+                fix = common_neighbour(norm)
                 if fix and not _capitalised_in_corpus(ctx, fix):  # "Paule" is no slip for "Paul"
                     yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean "
                               f"'{match_case(form, fix)}'?", match_case(form, fix))
             continue
-        split = compound_split(norm)
-        if split is not None and max(map(len, split)) <= 3 and split[0] not in GLUE_WORDS \
-                and _frequent_neighbour(norm):
-            split = None  # "carear" is "car" + "ear", but one letter from "career": a slip
+        split = compound_unless_slip(norm)
         if split is not None:
             head, tail = split
             if head in GLUE_WORDS:  # "thefirst": a lost space, not a new word
@@ -228,7 +235,10 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         for w, d in corpus_neighbors(ctx, norm, dist):
             options[w] = min(d, options.get(w, d))
         if not options:
-            continue
+            fix = skeleton_match(norm)  # "necasery": three edits, but the consonants of one word
+            if fix is None:
+                continue
+            options[fix] = 3
         freq = word_frequencies()
         best = min(options, key=lambda w: (options[w], -ctx.vocab.norm_count(w), w[0] != norm[0],
                                            -freq.get(w, 0), w))
@@ -236,25 +246,6 @@ def unknown_word(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
         evidence = f" (used {used} times in the corpus)" if used else ""
         yield Hit(t.start, t.start + len(form), f"unknown word '{form}'; did you mean '{best}'{evidence}?",
                   match_case(form, best))
-
-
-OPENING_FIX_FREQUENCY = 10_000  # a capitalised opening word is only corrected to a word this common
-
-
-def _frequent_neighbour(norm: str) -> str | None:
-    """The most common English word one edit from ``norm``, if it is common enough."""
-    from qualcheck.lexicon import english_index
-
-    freq = word_frequencies()
-    options = [w for w, _ in english_index().lookup(norm, 1) if freq.get(w, 0) >= OPENING_FIX_FREQUENCY]
-    return max(options, key=lambda w: (freq.get(w, 0), w)) if options else None
-
-
-def _common_neighbour(norm: str) -> str | None:
-    """:func:`_frequent_neighbour` of a word that is neither a derivation nor a compound."""
-    if is_derivation(norm) or compound_split(norm):
-        return None
-    return _frequent_neighbour(norm)
 
 
 def rare_variant(view: DocView, ctx: CheckContext) -> Iterator[Hit]:
